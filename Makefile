@@ -1,0 +1,43 @@
+# Two commands a user needs: `make lab` (run the course) and `make test` (run the tests).
+# Both create .venv on first use and install the tested versions from requirements.lock.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.embedlab-installed
+# Tests and the course never touch the model hubs.
+export HF_HUB_OFFLINE = 1
+export TRANSFORMERS_OFFLINE = 1
+
+.PHONY: lab test venv notebooks check-notebooks nbgrader benchmark clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "embedlab needs Python 3.10 or newer; found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (embedlab)" >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/build_notebooks.py
+
+check-notebooks: $(STAMP)
+	$(BIN)/python tools/build_notebooks.py --check
+
+nbgrader: $(STAMP)
+	$(BIN)/python tools/build_notebooks.py --nbgrader release/nbgrader
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/notebook_budget.py
+
+clean:
+	rm -rf $(VENV) release .pytest_cache
