@@ -1,0 +1,787 @@
+"""The exercise runner: ``check(my_function)`` grades a learner's function.
+
+How it works
+------------
+Each exercise is registered once, next to its reference implementation, in the
+module of the technique it belongs to (``embedlab/tfidf.py`` holds the TF-IDF
+exercises)::
+
+    @exercise("01.tfidf", cases=_tfidf_cases)
+    def tfidf(counts): ...                        # the reference
+
+    @mistake("01.tfidf", "IDF is not smoothed: ...")
+    def _tfidf_unsmoothed(counts): ...            # a realistic wrong answer
+
+``check(fn)`` runs the learner's ``fn`` and the reference on the same fixed edge
+cases and seeded random cases, compares the outputs with a tolerance that fits
+the maths, and reports ``passed N/M``. For the first failing case it shows the
+input, the expected and the actual output, and a hint: when the learner's output
+equals the output of a registered mistake, that mistake's hint; otherwise a
+generic diagnosis (wrong shape or axis, a constant factor, NaN, integer dtype,
+a mutated input, an exception and the line that raised it, a stub).
+
+``check`` never raises into the notebook (unless ``strict=True``, for graders),
+and stops a function that runs longer than the exercise's time limit.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import html
+import importlib
+import inspect
+import os
+import pkgutil
+import signal
+import threading
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "Case",
+    "CheckResult",
+    "Exercise",
+    "ExerciseFailed",
+    "Mistake",
+    "check",
+    "exercise",
+    "get_exercise",
+    "list_exercises",
+    "mistake",
+    "reference",
+    "yours_or_reference",
+]
+
+DEFAULT_TIME_LIMIT = 10.0  # seconds for all of one exercise's cases together
+
+
+# ---------------------------------------------------------------------------
+# Registration
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """One input to an exercise: ``fn(*args, **kwargs)``, with a short label for messages."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A realistic wrong implementation of an exercise and the hint it deserves."""
+
+    name: str
+    impl: Callable
+    hint: str
+
+
+@dataclass
+class Exercise:
+    """Everything ``check`` needs to grade one exercise.
+
+    cases: ``cases(rng) -> list[Case]``; edge cases first, then seeded random cases.
+    compare: optional ``compare(got, expected) -> str | None``; returns why ``got`` is
+        wrong, or None when it is right. The default compares numbers with
+        ``rtol``/``atol`` (so float32 against a float64 reference passes) and
+        containers element by element.
+    inputs: "numpy" (default), "torch" (array inputs are passed as torch tensors) or
+        "both" (every case is run with numpy arrays and again with torch tensors).
+    """
+
+    id: str
+    reference: Callable
+    cases: Callable[[np.random.Generator], Sequence[Case]]
+    name: str
+    rtol: float = 1e-4
+    atol: float = 1e-6
+    compare: Callable[[Any, Any], str | None] | None = None
+    inputs: str = "numpy"
+    time_limit: float = DEFAULT_TIME_LIMIT
+    seed: int = 0
+    mistakes: list[Mistake] = field(default_factory=list)
+
+    def make_cases(self) -> list[Case]:
+        """The exercise's cases, the same on every call (seeded)."""
+        cases = list(self.cases(np.random.default_rng(self.seed)))
+        if self.inputs == "torch":
+            cases = [_torch_case(c) for c in cases]
+        elif self.inputs == "both":
+            cases = cases + [_torch_case(c, suffix=" (torch tensors)") for c in cases]
+        return cases
+
+
+_REGISTRY: dict[str, Exercise] = {}
+_IMPORT_ERRORS: dict[str, str] = {}
+_LOADED = False
+# Modules that hold plumbing rather than exercises; everything else in embedlab is scanned.
+_NOT_EXERCISE_MODULES = {"check", "data", "device"}
+
+
+def exercise(
+    id: str,
+    *,
+    cases: Callable[[np.random.Generator], Sequence[Case]],
+    name: str | None = None,
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
+    compare: Callable[[Any, Any], str | None] | None = None,
+    inputs: str = "numpy",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+) -> Callable[[Callable], Callable]:
+    """Decorator: register the decorated function as the reference for exercise ``id``.
+
+    ``name`` is the function name learners write (default: the reference's own name);
+    ``check(fn)`` uses it to find the exercise. The reference is returned unchanged.
+    """
+    if inputs not in ("numpy", "torch", "both"):
+        raise ValueError(f"inputs must be 'numpy', 'torch' or 'both', not {inputs!r}")
+
+    def register(ref: Callable) -> Callable:
+        if id in _REGISTRY:
+            raise ValueError(f"exercise {id!r} is registered twice")
+        _REGISTRY[id] = Exercise(
+            id=id, reference=ref, cases=cases, name=name or ref.__name__, rtol=rtol,
+            atol=atol, compare=compare, inputs=inputs, time_limit=time_limit, seed=seed,
+        )
+        return ref
+
+    return register
+
+
+def mistake(exercise_id: str, hint: str) -> Callable[[Callable], Callable]:
+    """Decorator: register a realistic wrong implementation of ``exercise_id``.
+
+    When a learner's output equals this function's output on a failing case, ``check``
+    shows ``hint``. The tests also run every mistake through ``check`` and require it
+    to fail with exactly this hint, so the catalogue doubles as a test suite.
+    Register mistakes after their exercise, most specific first.
+    """
+
+    def register(impl: Callable) -> Callable:
+        if exercise_id not in _REGISTRY:
+            raise ValueError(f"register exercise {exercise_id!r} before its mistakes")
+        _REGISTRY[exercise_id].mistakes.append(Mistake(impl.__name__, impl, hint))
+        return impl
+
+    return register
+
+
+def _load_all() -> None:
+    """Import every technique module once, so that their exercises register."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    package = importlib.import_module("embedlab")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_") or info.name in _NOT_EXERCISE_MODULES:
+            continue
+        try:
+            importlib.import_module(f"embedlab.{info.name}")
+        except Exception as exc:  # one broken module must not hide every other exercise
+            _IMPORT_ERRORS[info.name] = f"{type(exc).__name__}: {exc}"
+
+
+def list_exercises() -> list[str]:
+    """Every registered exercise id, sorted (``"01.tfidf"``, ...)."""
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """The registered ``Exercise``; raises ``KeyError`` with a suggestion when unknown."""
+    _load_all()
+    try:
+        return _REGISTRY[exercise_id]
+    except KeyError:
+        raise KeyError(_unknown_id_message(exercise_id)) from None
+
+
+def reference(exercise_id: str) -> Callable:
+    """The reference implementation that exercise ``exercise_id`` is graded against."""
+    return get_exercise(exercise_id).reference
+
+
+def _unknown_id_message(exercise_id: Any) -> str:
+    close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3)
+    suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    broken = ""
+    if _IMPORT_ERRORS:
+        broken = " (Some embedlab modules failed to import: " + "; ".join(
+            f"{m}: {e}" for m, e in sorted(_IMPORT_ERRORS.items())) + ".)"
+    return (f"There is no exercise {exercise_id!r}.{suggestion} "
+            f"embedlab.list_exercises() lists them all.{broken}")
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+class ExerciseFailed(AssertionError):
+    """Raised by ``check(..., strict=True)`` when an exercise does not pass."""
+
+
+@dataclass
+class CheckResult:
+    """What ``check`` found. ``bool(result)`` is ``result.passed``.
+
+    status is one of "passed", "failed", "not implemented", "error" (the check could
+    not run: unknown exercise, not a function, wrong signature).
+    """
+
+    exercise_id: str | None
+    passed: bool
+    score: float
+    message: str
+    n_passed: int = 0
+    n_cases: int = 0
+    status: str = "failed"
+    hint: str | None = None
+    _displayed: bool = field(default=False, repr=False, compare=False)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = {"passed": "#1a7f37", "not implemented": "#6e7781"}.get(self.status, "#cf222e")
+        icon = {"passed": "✔", "not implemented": "…"}.get(self.status, "✘")
+        head, _, rest = self.message.partition("\n")
+        body = f"<pre style='margin:4px 0 0 0;white-space:pre-wrap'>{html.escape(rest)}</pre>" if rest else ""
+        return (f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
+                f"<b style='color:{colour}'>{icon} {html.escape(head)}</b>{body}</div>")
+
+    def _ipython_display_(self) -> None:
+        # check() displays its verdict itself; this stops Jupyter from showing it a
+        # second time when check(...) is also the last line of the cell.
+        if self._displayed:
+            return
+        self._displayed = True
+        from IPython.display import display
+
+        display({"text/html": self._repr_html_(), "text/plain": self.message}, raw=True)
+
+
+# ---------------------------------------------------------------------------
+# check()
+# ---------------------------------------------------------------------------
+def check(fn: Any, exercise_id: str | None = None, *, strict: bool = False,
+          quiet: bool = False) -> CheckResult:
+    """Grade ``fn`` against the reference of an exercise and show a short verdict.
+
+    fn: the learner's function. exercise_id: e.g. ``"01.tfidf"``; by default found from
+    ``fn.__name__``. strict: raise ``ExerciseFailed`` instead of returning a failing
+    result (for graders and nbgrader). quiet: return the result without showing it.
+
+    Returns a ``CheckResult`` with ``.passed``, ``.score`` (fraction of cases passed)
+    and ``.message``. Never raises unless ``strict=True``.
+    """
+    try:
+        result = _run_check(fn, exercise_id)
+    except Exception as exc:  # a bug in a check must not crash a learner's notebook
+        if strict:
+            raise
+        result = CheckResult(exercise_id, False, 0.0, status="error", message=(
+            f"check() itself failed ({type(exc).__name__}: {exc}). This is a bug in embedlab, "
+            "not in your code: please report it."))
+    if strict and not result.passed:
+        raise ExerciseFailed(result.message)
+    if not quiet:
+        _show(result)
+    return result
+
+
+def yours_or_reference(fn: Callable, exercise_id: str | None = None) -> Callable:
+    """Return ``fn`` if it passes its exercise, else the reference (and say which).
+
+    Notebooks use this after an exercise so that later cells run, with the
+    learner's own code once it is right.
+    """
+    result = check(fn, exercise_id, quiet=True)
+    name = getattr(fn, "__name__", "your function")
+    if result.passed:
+        print(f"Using your {name} (it passes {result.exercise_id}).")
+        return fn
+    if result.exercise_id is None or result.exercise_id not in _REGISTRY:
+        raise KeyError(result.message)
+    print(f"Using the reference {name} for now: yours has not passed "
+          f"{result.exercise_id} yet ({result.status}).")
+    return _REGISTRY[result.exercise_id].reference
+
+
+def _show(result: CheckResult) -> None:
+    if _in_ipython():
+        from IPython.display import display
+
+        display(result)
+    else:
+        print(result.message)
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
+
+
+def _resolve(fn: Any, exercise_id: str | None) -> tuple[Exercise | None, str | None]:
+    """Find the exercise; return (exercise, None) or (None, message for the learner)."""
+    _load_all()
+    if exercise_id is not None:
+        if exercise_id not in _REGISTRY:
+            return None, _unknown_id_message(exercise_id)
+        return _REGISTRY[exercise_id], None
+    name = getattr(fn, "__name__", None)
+    if not name or name == "<lambda>":
+        return None, ("check() finds the exercise from the function's name, and this one has none: "
+                      "name the exercise, e.g. check(fn, '01.tfidf').")
+    matches = [e for e in _REGISTRY.values() if e.name == name]
+    if len(matches) == 1:
+        return matches[0], None
+    if len(matches) > 1:
+        ids = ", ".join(repr(e.id) for e in matches)
+        return None, f"Several exercises use the name {name!r} ({ids}): name one, e.g. check({name}, {matches[0].id!r})."
+    close = difflib.get_close_matches(name, sorted({e.name for e in _REGISTRY.values()}), n=3)
+    suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
+    return None, (f"No exercise is called {name!r}.{suggestion} Keep the function name from the "
+                  "exercise cell, or name the exercise: check(fn, '01.tfidf').")
+
+
+def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
+    if not callable(fn):
+        return CheckResult(exercise_id, False, 0.0, status="error", message=(
+            f"check() needs your function itself, but got {_type_name(fn)}. Pass the name without "
+            "calling it: check(my_function), not check(my_function(...))."))
+    ex, problem = _resolve(fn, exercise_id)
+    if ex is None:
+        return CheckResult(exercise_id, False, 0.0, status="error", message=problem)
+
+    cases = ex.make_cases()
+    problem = _signature_problem(fn, ex, cases[0])
+    if problem:
+        return CheckResult(ex.id, False, 0.0, status="error", message=problem)
+
+    # The reference runs first, outside the learner's time limit.
+    expected = [_call(ex.reference, case) for case in cases]
+
+    n_passed = 0
+    # Learner code may divide by zero: check() diagnoses NaN/inf itself, so NumPy's
+    # RuntimeWarnings would only be noise above the verdict.
+    first_failure: tuple[Case, Any, Any, str, str | None] | None = None
+    timed_out = False
+    with np.errstate(all="ignore"), _TimeLimit(ex.time_limit) as limit:
+        for case, exp in zip(cases, expected):
+            pristine = _copy(case)
+            given = _copy(case)
+            try:
+                got = _call(fn, given)
+            except NotImplementedError:
+                return CheckResult(ex.id, False, 0.0, n_cases=len(cases), status="not implemented",
+                                   message=(f"{ex.id}: not implemented yet. Replace the "
+                                            "`raise NotImplementedError` line with your code, "
+                                            "then run this cell again."))
+            except _TimeUp:
+                timed_out = True
+                first_failure = first_failure or (case, exp, None, "timeout", _timeout_hint(ex, case))
+                break
+            except Exception as exc:
+                if first_failure is None:
+                    first_failure = (case, exp, exc, "exception", _exception_hint(ex, case, exc))
+                continue
+            why = _compare(ex, got, exp)
+            if why is None and not _same(given, pristine):
+                why = "changed its input"
+            if why is None:
+                n_passed += 1
+            elif first_failure is None:
+                first_failure = (case, exp, got, why, _diagnose(ex, case, pristine, given, got, exp, why))
+    if limit.unlimited:
+        warnings.warn("This platform has no SIGALRM: check() runs without a time limit here.",
+                      RuntimeWarning, stacklevel=3)
+
+    n = len(cases)
+    score = n_passed / n
+    if first_failure is None:
+        return CheckResult(ex.id, True, 1.0, n_passed=n, n_cases=n, status="passed",
+                           message=f"{ex.id}: passed {n}/{n} cases. Well done!")
+    case, exp, got, why, hint = first_failure
+    lines = [f"{ex.id}: passed {n_passed}/{n} cases."]
+    if timed_out:
+        lines[0] += f" Stopped after {ex.time_limit:g} s."
+    lines.append(f"First failing case{f' ({case.label})' if case.label else ''}:")
+    lines.append("  input:    " + _format_call(ex, case))
+    lines.append("  expected: " + _fmt(exp))
+    if why == "exception":
+        lines.append("  got:      " + _format_exception(got))
+    elif why != "timeout":
+        lines.append("  got:      " + _fmt(got))
+        lines.append("  problem:  " + why)
+    if hint:
+        lines.append("Hint: " + hint)
+    return CheckResult(ex.id, False, score, "\n".join(lines), n_passed=n_passed, n_cases=n,
+                       status="failed", hint=hint)
+
+
+def _signature_problem(fn: Callable, ex: Exercise, case: Case) -> str | None:
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins and some C functions have no signature
+        return None
+    try:
+        sig.bind(*case.args, **case.kwargs)
+    except TypeError:
+        try:
+            wanted = f"{ex.name}{inspect.signature(ex.reference)}"
+        except (TypeError, ValueError):
+            wanted = ex.name
+        return (f"{ex.id}: check() calls {wanted}, but your function is "
+                f"{getattr(fn, '__name__', 'fn')}{sig}. Keep the parameters of the exercise's stub.")
+    return None
+
+
+def _call(fn: Callable, case: Case) -> Any:
+    return fn(*case.args, **case.kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Time limit
+# ---------------------------------------------------------------------------
+class _TimeUp(BaseException):
+    """Raised inside the learner's function when its time is up.
+
+    A BaseException, so that a learner's ``except Exception`` cannot swallow it.
+    """
+
+
+class _TimeLimit:
+    """Raise ``_TimeUp`` in the main thread after ``seconds`` (SIGALRM where it exists)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.unlimited = not (hasattr(signal, "SIGALRM") and
+                              threading.current_thread() is threading.main_thread())
+        self._previous = None
+
+    def __enter__(self) -> "_TimeLimit":
+        if not self.unlimited:
+            self._previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def _expire(self, signum, frame):  # noqa: ARG002 - signal handler signature
+        raise _TimeUp()
+
+    def __exit__(self, *exc) -> None:
+        if not self.unlimited:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
+
+
+def _timeout_hint(ex: Exercise, case: Case) -> str:
+    return (f"your function did not finish within {ex.time_limit:g} s. Look for a loop that never "
+            "ends (a `while` whose condition never changes) or a loop over every element of a "
+            "large array where one vectorised NumPy operation would do.")
+
+
+# ---------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------
+def _to_plain(x: Any) -> Any:
+    """torch tensors, sparse matrices and np.matrix become numpy arrays; others stay."""
+    if type(x).__module__.startswith("torch"):
+        try:
+            import torch
+
+            if isinstance(x, torch.Tensor):
+                return x.detach().cpu().numpy()
+        except ImportError:  # pragma: no cover - torch is a dependency
+            pass
+    if hasattr(x, "toarray") and hasattr(x, "nnz"):  # scipy.sparse
+        return np.asarray(x.toarray())
+    if isinstance(x, np.matrix):
+        return np.asarray(x)
+    return x
+
+
+def _as_numeric_array(x: Any) -> np.ndarray | None:
+    """``x`` as a numeric array, or None when it is not numbers."""
+    x = _to_plain(x)
+    if isinstance(x, (bool, int, float, np.number, np.bool_)):
+        return np.asarray(x)
+    if isinstance(x, np.ndarray):
+        return x if x.dtype.kind in "biuf" else None
+    if isinstance(x, (list, tuple)):
+        try:
+            arr = np.asarray([_to_plain(v) for v in x])
+        except (ValueError, TypeError):
+            return None
+        return arr if arr.dtype.kind in "biuf" else None
+    return None
+
+
+def _compare(ex: Exercise, got: Any, expected: Any) -> str | None:
+    if ex.compare is not None:
+        return ex.compare(got, expected)
+    return compare_values(got, expected, ex.rtol, ex.atol)
+
+
+def compare_values(got: Any, expected: Any, rtol: float = 1e-4, atol: float = 1e-6) -> str | None:
+    """Why ``got`` differs from ``expected`` (a short sentence), or None if they match.
+
+    Numbers and arrays (numpy, torch, sparse, nested lists) match within rtol/atol
+    whatever their float precision; dicts, lists and tuples of other things match
+    element by element.
+    """
+    got, expected = _to_plain(got), _to_plain(expected)
+    if got is None and expected is not None:
+        return "returned None (is a `return` missing?)"
+    if isinstance(expected, (np.ndarray, int, float, np.number)) and not isinstance(expected, (bool, np.bool_)):
+        exp_arr = _as_numeric_array(expected)
+        if exp_arr is not None:
+            got_arr = _as_numeric_array(got)
+            if got_arr is None:
+                return f"expected numbers, got {_type_name(got)}"
+            if exp_arr.ndim == 0 and got_arr.size == 1:
+                got_arr = got_arr.reshape(())
+            return _compare_arrays(got_arr, exp_arr, rtol, atol)
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"expected a dict, got {_type_name(got)}"
+        missing, extra = set(expected) - set(got), set(got) - set(expected)
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing keys {_fmt(sorted(missing, key=repr)[:5])}")
+            if extra:
+                parts.append(f"unexpected keys {_fmt(sorted(extra, key=repr)[:5])}")
+            return "; ".join(parts)
+        for k in expected:
+            why = compare_values(got[k], expected[k], rtol, atol)
+            if why:
+                return f"at key {k!r}: {why}"
+        return None
+    if isinstance(expected, (list, tuple)):
+        if isinstance(got, np.ndarray):
+            got = got.tolist()
+        if not isinstance(got, (list, tuple)):
+            return f"expected a {type(expected).__name__}, got {_type_name(got)}"
+        if len(got) != len(expected):
+            return f"expected {len(expected)} items, got {len(got)}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            why = compare_values(g, e, rtol, atol)
+            if why:
+                return f"at position {i}: {why}"
+        return None
+    return None if got == expected else f"expected {expected!r}, got {got!r}"
+
+
+def _compare_arrays(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> str | None:
+    if got.shape != exp.shape:
+        return f"shape {got.shape}, expected {exp.shape}"
+    if exp.dtype.kind == "b" and got.dtype.kind not in "biu":
+        return f"expected booleans, got dtype {got.dtype}"
+    g, e = got.astype(np.float64), exp.astype(np.float64)
+    bad_nan = np.isnan(g) & ~np.isnan(e)
+    if bad_nan.any():
+        return f"{int(bad_nan.sum())} NaN value(s) where numbers were expected"
+    bad_inf = np.isinf(g) & ~np.isinf(e)
+    if bad_inf.any():
+        return f"{int(bad_inf.sum())} infinite value(s) where finite numbers were expected"
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    idx = tuple(int(i) for i in np.argwhere(~close)[0])
+    where = f"at index {idx}" if idx else ""
+    return (f"{int((~close).sum())} of {close.size} values differ; first {where}: "
+            f"expected {e[idx]:.6g}, got {g[idx]:.6g}").replace("first : ", "")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Exact equality for arbitrary nested inputs (to detect a mutated input)."""
+    a, b = _to_plain(a), _to_plain(b)
+    if isinstance(a, Case):
+        return _same(a.args, b.args) and _same(a.kwargs, b.kwargs)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind in "fc")
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b
+
+
+def _copy(case: Case) -> Case:
+    return Case(copy.deepcopy(case.args), copy.deepcopy(case.kwargs), case.label)
+
+
+def _torch_case(case: Case, suffix: str = "") -> Case:
+    import torch
+
+    def conv(x):
+        if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+            return torch.from_numpy(x.copy())
+        return x
+
+    return Case(tuple(conv(a) for a in case.args), {k: conv(v) for k, v in case.kwargs.items()},
+                (case.label + suffix).strip())
+
+
+# ---------------------------------------------------------------------------
+# Diagnosis: why is it wrong, in one sentence
+# ---------------------------------------------------------------------------
+def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, exp: Any,
+              why: str) -> str | None:
+    if why == "changed its input":
+        return ("your function changed its input in place (e.g. `x /= ...` or `x[...] = ...` on an "
+                "argument). Work on a copy, or build a new array, so the caller's data stays intact.")
+    got_p, exp_p = _to_plain(got), _to_plain(exp)
+    if got_p is None:
+        return "your function returned None: is the `return` statement missing?"
+    hint = _mistake_hint(ex, pristine, got_p)
+    if hint:
+        return hint
+    g, e = _as_numeric_array(got_p), _as_numeric_array(exp_p)
+    if g is None or e is None:
+        return None
+    if g.shape != e.shape:
+        if g.ndim == 2 and g.shape == e.shape[::-1]:
+            return ("the result is transposed: rows and columns are swapped. Check which axis "
+                    "you sum or normalise over, and the order of the matrix product.")
+        if g.size == e.size:
+            return f"the numbers may be right but the shape is wrong: reshape to {e.shape}."
+        return (f"expected shape {e.shape}, got {g.shape}: check which axis you reduce over "
+                "(axis=0 is down the columns, axis=1 along the rows) and keepdims.")
+    g64, e64 = g.astype(np.float64), e.astype(np.float64)
+    if np.isnan(g64).any() and not np.isnan(e64).any():
+        return ("NaN appears where the reference has numbers: usually 0/0, e.g. dividing by the "
+                "norm of an all-zero vector. Guard the division (return 0 where the norm is 0).")
+    if np.isinf(g64).any() and not np.isinf(e64).any():
+        return "inf appears: a division by zero or log(0). Guard the zero case."
+    if not np.any(g64) and np.any(e64):
+        return "your function returns all zeros: is it still a stub, or are values never filled in?"
+    if g.dtype.kind in "iu" and e.dtype.kind == "f" and not np.allclose(e64, np.round(e64)):
+        return ("your result has an integer dtype, so fractions were cut off: create the array "
+                "with dtype=float (np.zeros(..., dtype=float)).")
+    ratio = _constant_ratio(g64, e64)
+    if ratio is not None:
+        return (f"every value is off by the same factor ({ratio:.4g} times the expected value): "
+                "a normalisation or scaling step is missing or applied twice.")
+    return None
+
+
+def _mistake_hint(ex: Exercise, pristine: Case, got: Any) -> str | None:
+    """The hint of the first registered mistake whose output equals ``got``."""
+    for m in ex.mistakes:
+        try:
+            wrong = m.impl(*copy.deepcopy(pristine.args), **copy.deepcopy(pristine.kwargs))
+        except Exception:
+            continue
+        if _compare(ex, got, wrong) is None:
+            return m.hint
+    return None
+
+
+def _constant_ratio(g: np.ndarray, e: np.ndarray) -> float | None:
+    mask = np.abs(e) > 1e-12
+    if mask.sum() < 2 or np.any(np.abs(g[~mask]) > 1e-9):
+        return None
+    r = g[mask] / e[mask]
+    if np.allclose(r, r[0], rtol=1e-4) and not np.isclose(r[0], 1.0, rtol=1e-4):
+        return float(r[0])
+    return None
+
+
+def _exception_hint(ex: Exercise, case: Case, exc: Exception) -> str:
+    # A registered mistake that raises the same exception type names the cause.
+    for m in ex.mistakes:
+        try:
+            m.impl(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        except type(exc):
+            return m.hint
+        except Exception:
+            continue
+    where = _learner_frame(exc)
+    at = f" at {where}" if where else ""
+    if isinstance(exc, (IndexError, KeyError)):
+        return (f"your function raised {type(exc).__name__}{at}. Check indices and lookups on "
+                f"this case{f' ({case.label})' if case.label else ''}: an empty input, or an item "
+                "that is not in the vocabulary?")
+    if isinstance(exc, ZeroDivisionError):
+        return f"division by zero{at}: handle the zero case explicitly."
+    if isinstance(exc, (ValueError, TypeError)) and ("shape" in str(exc) or "broadcast" in str(exc)):
+        return (f"a shape mismatch{at}: print the .shape of each array; keepdims=True keeps a "
+                "reduced axis so that the division broadcasts.")
+    return f"your function raised {type(exc).__name__}{at}."
+
+
+def _learner_frame(exc: BaseException) -> str | None:
+    """'line N: code' of the last traceback frame outside embedlab and libraries."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.abspath(f.filename).startswith(here)
+              and "site-packages" not in f.filename]
+    if not frames:
+        return None
+    f = frames[-1]
+    code = f" `{f.line.strip()}`" if f.line else ""
+    return f"line {f.lineno} of {f.name}:{code}"
+
+
+# ---------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------
+def _type_name(x: Any) -> str:
+    if isinstance(x, np.ndarray):
+        return f"an array of dtype {x.dtype}"
+    name = type(x).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _fmt(x: Any, limit: int = 300) -> str:
+    x = _to_plain(x)
+    if isinstance(x, np.ndarray):
+        with np.printoptions(precision=4, threshold=24, edgeitems=3, linewidth=100, suppress=True):
+            text = f"array(shape={x.shape}, dtype={x.dtype}) " + np.array2string(x)
+    elif isinstance(x, (list, tuple)) and len(x) > 12:
+        text = repr(type(x)(list(x[:10]))).rstrip("])") + f", ... ({len(x)} items)"
+    elif isinstance(x, dict) and len(x) > 12:
+        items = list(x.items())[:10]
+        text = "{" + ", ".join(f"{k!r}: {v!r}" for k, v in items) + f", ... ({len(x)} keys)}}"
+    else:
+        text = repr(x)
+    text = text.replace("\n", "\n            ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _format_call(ex: Exercise, case: Case) -> str:
+    try:
+        params = list(inspect.signature(ex.reference).parameters)
+    except (TypeError, ValueError):
+        params = []
+    parts = []
+    for i, a in enumerate(case.args):
+        name = params[i] if i < len(params) else f"arg{i}"
+        parts.append(f"{name}={_fmt(a, 200)}")
+    parts += [f"{k}={_fmt(v, 200)}" for k, v in case.kwargs.items()]
+    return f"{ex.name}(" + ", ".join(parts) + ")"
+
+
+def _format_exception(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
