@@ -673,11 +673,11 @@ def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, e
                 "norm of an all-zero vector. Guard the division (return 0 where the norm is 0).")
     if np.isinf(g64).any() and not np.isinf(e64).any():
         return "inf appears: a division by zero or log(0). Guard the zero case."
-    if not np.any(g64) and np.any(e64):
-        return "your function returns all zeros: is it still a stub, or are values never filled in?"
     if g.dtype.kind in "iu" and e.dtype.kind == "f" and not np.allclose(e64, np.round(e64)):
         return ("your result has an integer dtype, so fractions were cut off: create the array "
                 "with dtype=float (np.zeros(..., dtype=float)).")
+    if not np.any(g64) and np.any(e64):
+        return "your function returns all zeros: is it still a stub, or are values never filled in?"
     ratio = _constant_ratio(g64, e64)
     if ratio is not None:
         return (f"every value is off by the same factor ({ratio:.4g} times the expected value): "

@@ -1,0 +1,333 @@
+"""Tests of the exercise runner itself, and the catalogue test over every exercise.
+
+The catalogue test is the one that keeps every exercise honest: each reference must
+pass its own check, and each registered mistake (a realistic wrong implementation)
+must fail with exactly its hint. A check that a wrong answer can pass is a defect.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+import embedlab
+from embedlab.check import Case, CheckResult, ExerciseFailed, check, exercise, mistake
+
+
+# `embedlab.check` is the function learners call; the module lives in sys.modules.
+check_module = sys.modules["embedlab.check"]
+
+# ---------------------------------------------------------------------------
+# Every registered exercise
+# ---------------------------------------------------------------------------
+ALL_IDS = embedlab.list_exercises()
+
+
+def test_exercises_are_registered():
+    assert ALL_IDS, "no exercise registered: the technique modules did not import"
+    assert not check_module._IMPORT_ERRORS, check_module._IMPORT_ERRORS
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_reference_passes_its_own_check(exercise_id):
+    result = check(embedlab.reference(exercise_id), exercise_id, quiet=True)
+    assert result.passed, result.message
+    assert result.score == 1.0 and result.status == "passed"
+    assert result.n_cases >= 5, "an exercise needs edge cases and random cases"
+
+
+def _mistakes():
+    for exercise_id in ALL_IDS:
+        for m in check_module.get_exercise(exercise_id).mistakes:
+            yield pytest.param(exercise_id, m, id=f"{exercise_id}-{m.name}")
+
+
+@pytest.mark.parametrize("exercise_id,wrong", list(_mistakes()))
+def test_each_mistake_fails_with_its_hint(exercise_id, wrong):
+    result = check(wrong.impl, exercise_id, quiet=True)
+    assert not result.passed
+    assert result.status == "failed"
+    assert result.score < 1.0
+    assert result.hint == wrong.hint, result.message
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_every_exercise_has_a_mistake_catalogue(exercise_id):
+    assert len(check_module.get_exercise(exercise_id).mistakes) >= 2
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_generic_wrong_answers_fail(exercise_id):
+    ex = check_module.get_exercise(exercise_id)
+    ref = ex.reference
+
+    def zeros(*args, **kwargs):
+        out = check_module._to_plain(ref(*args, **kwargs))
+        return np.zeros_like(out) if isinstance(out, np.ndarray) else type(out)() if out is not None else 0
+
+    def returns_none(*args, **kwargs):
+        ref(*args, **kwargs)
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    for wrong, status in ((zeros, "failed"), (returns_none, "failed"), (stub, "not implemented")):
+        result = check(wrong, exercise_id, quiet=True)
+        assert not result.passed and result.status == status, (wrong.__name__, result.message)
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_cases_are_deterministic(exercise_id):
+    ex = check_module.get_exercise(exercise_id)
+    a, b = ex.make_cases(), ex.make_cases()
+    assert all(check_module._same(x, y) for x, y in zip(a, b))
+
+
+# ---------------------------------------------------------------------------
+# The runner, on a small exercise of its own
+# ---------------------------------------------------------------------------
+def _row_cases(rng):
+    return [
+        Case((np.zeros((2, 3)),), label="all-zero rows"),
+        Case((np.array([[3.0, 4.0]]),), label="one row"),
+        *[Case((rng.normal(size=(5, 4)),), label=f"random {i}") for i in range(3)],
+    ]
+
+
+def _normalise_rows(x):
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, norms, out=np.zeros_like(x, dtype=float), where=norms > 0)
+
+
+COLUMNS_HINT = "You normalised the columns: use axis=1."
+
+
+@pytest.fixture
+def rows_exercise():
+    """Register a throwaway exercise '99.rows' and remove it afterwards."""
+    check_module._load_all()
+    exercise("99.rows", cases=_row_cases, name="normalise_rows", time_limit=1.0)(_normalise_rows)
+
+    @mistake("99.rows", COLUMNS_HINT)
+    def columns(x):
+        norms = np.linalg.norm(x, axis=0, keepdims=True)
+        return np.divide(x, norms, out=np.zeros_like(x, dtype=float), where=norms > 0)
+
+    yield "99.rows"
+    del check_module._REGISTRY["99.rows"]
+
+
+def test_right_answer_passes_and_finds_exercise_by_name(rows_exercise):
+    def normalise_rows(x):
+        return _normalise_rows(x)
+
+    result = check(normalise_rows, quiet=True)
+    assert result.passed and result.exercise_id == "99.rows"
+    assert result.message.startswith("99.rows: passed 5/5")
+    assert bool(result) is True
+
+
+def test_float32_and_torch_outputs_pass(rows_exercise):
+    assert check(lambda x: _normalise_rows(x).astype(np.float32), "99.rows", quiet=True).passed
+    assert check(lambda x: torch.from_numpy(_normalise_rows(x)), "99.rows", quiet=True).passed
+
+
+def test_registered_mistake_gives_its_hint(rows_exercise):
+    def normalise_rows(x):
+        norms = np.linalg.norm(x, axis=0, keepdims=True)
+        return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+
+    result = check(normalise_rows, quiet=True)
+    assert not result.passed and result.hint == COLUMNS_HINT
+    assert "First failing case" in result.message and "expected" in result.message
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (lambda x: x / np.linalg.norm(x, axis=1, keepdims=True), "NaN"),
+    (lambda x: _normalise_rows(x).T, "transposed"),
+    (lambda x: 2 * _normalise_rows(x), "same factor"),
+    (lambda x: np.zeros_like(x), "all zeros"),
+    (lambda x: None, "return"),
+    (lambda x: _normalise_rows(x).astype(int), "integer dtype"),
+    (lambda x: _normalise_rows(x).ravel(), "shape is wrong"),
+    (lambda x: _normalise_rows(x).sum(axis=1), "axis"),
+    (lambda x: x[0, 10], "IndexError"),
+])
+def test_generic_hints(rows_exercise, wrong, words):
+    result = check(wrong, "99.rows", quiet=True)
+    assert not result.passed
+    assert words in (result.hint or ""), result.message
+
+
+def test_mutating_the_input_is_caught(rows_exercise):
+    def normalise_rows(x):
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
+        return x
+
+    result = check(normalise_rows, quiet=True)
+    assert not result.passed and "in place" in result.hint
+
+
+def test_exception_hint_names_the_learners_line(rows_exercise):
+    def normalise_rows(x):
+        scale = 1 / (x.shape[1] - x.shape[1])  # a Python ZeroDivisionError
+        return x * scale
+
+    result = check(normalise_rows, quiet=True)
+    assert not result.passed
+    assert "line" in result.hint and "normalise_rows" in result.hint
+
+
+def test_stub_reports_not_implemented(rows_exercise):
+    def normalise_rows(x):
+        raise NotImplementedError("normalise_rows: not implemented yet")
+
+    result = check(normalise_rows, quiet=True)
+    assert result.status == "not implemented" and "not implemented yet" in result.message
+    assert result.score == 0.0
+
+
+def test_infinite_loop_is_stopped(rows_exercise):
+    def normalise_rows(x):
+        while True:
+            try:
+                pass
+            except Exception:  # a learner's broad except must not swallow the time limit
+                pass
+
+    start = time.perf_counter()
+    result = check(normalise_rows, quiet=True)
+    assert time.perf_counter() - start < 5
+    assert not result.passed and "did not finish" in result.hint
+
+
+def test_partial_score(rows_exercise):
+    def normalise_rows(x):
+        return x / np.linalg.norm(x, axis=1, keepdims=True)  # NaN on the all-zero case only
+
+    result = check(normalise_rows, quiet=True)
+    assert result.n_passed == 4 and result.n_cases == 5 and result.score == pytest.approx(0.8)
+    assert "passed 4/5" in result.message
+
+
+def test_strict_raises_for_graders(rows_exercise):
+    with pytest.raises(ExerciseFailed, match="99.rows"):
+        check(lambda x: x, "99.rows", strict=True, quiet=True)
+    with pytest.raises(AssertionError):
+        check(lambda x: x, "nope.nope", strict=True, quiet=True)
+    assert check(_normalise_rows, "99.rows", strict=True, quiet=True).passed
+
+
+@pytest.mark.parametrize("fn,exercise_id,words", [
+    (3, "99.rows", "needs your function itself"),
+    (np.zeros(3), "99.rows", "needs your function itself"),
+    (lambda x: x, None, "name the exercise"),
+    (lambda x: x, "99.rowz", "Did you mean '99.rows'"),
+    (lambda x, y: x, "99.rows", "Keep the parameters"),
+])
+def test_one_clear_sentence_for_misuse(rows_exercise, fn, exercise_id, words):
+    result = check(fn, exercise_id, quiet=True)
+    assert result.status == "error" and not result.passed
+    assert words in result.message
+
+
+def test_unknown_function_name_suggests_close_one(rows_exercise):
+    def normalize_rows(x):
+        return x
+
+    result = check(normalize_rows, quiet=True)
+    assert result.status == "error" and "normalise_rows" in result.message
+
+
+def test_without_sigalrm_it_warns_and_still_checks(rows_exercise):
+    box = {}
+
+    def run():
+        with pytest.warns(RuntimeWarning, match="without a time limit"):
+            box["result"] = check(_normalise_rows, "99.rows", quiet=True)
+
+    t = threading.Thread(target=run)  # SIGALRM works only in the main thread
+    t.start()
+    t.join()
+    assert box["result"].passed
+
+
+def test_a_bug_in_a_check_never_reaches_the_notebook(rows_exercise, monkeypatch):
+    def broken(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(check_module, "_run_check", broken)
+    result = check(_normalise_rows, "99.rows", quiet=True)
+    assert result.status == "error" and "bug in embedlab" in result.message
+
+
+def test_html_verdict_and_single_display(rows_exercise):
+    result = check(_normalise_rows, "99.rows", quiet=True)
+    html = result._repr_html_()
+    assert "passed 5/5" in html and "<div" in html
+    shown = []
+    import IPython.display
+
+    original = IPython.display.display
+    IPython.display.display = lambda *a, **k: shown.append(a)
+    try:
+        result._ipython_display_()
+        result._ipython_display_()
+    finally:
+        IPython.display.display = original
+    assert len(shown) == 1
+
+
+def test_check_prints_outside_jupyter(rows_exercise, capsys):
+    check(_normalise_rows, "99.rows")
+    assert "99.rows: passed 5/5" in capsys.readouterr().out
+
+
+def test_yours_or_reference(rows_exercise, capsys):
+    def normalise_rows(x):
+        raise NotImplementedError
+
+    assert embedlab.yours_or_reference(normalise_rows) is _normalise_rows
+    assert "reference" in capsys.readouterr().out
+    assert embedlab.yours_or_reference(_normalise_rows, "99.rows") is _normalise_rows
+
+
+def test_torch_inputs(rows_exercise):
+    ex = check_module.get_exercise("99.rows")
+    ex.inputs = "both"
+    try:
+        cases = ex.make_cases()
+        assert any(isinstance(c.args[0], torch.Tensor) for c in cases)
+
+        def normalise_rows(x):  # works for numpy and torch alike
+            norms = (x * x).sum(axis=1, keepdims=True) ** 0.5
+            return x / (norms + (norms == 0))
+
+        assert check(normalise_rows, quiet=True).passed
+        numpy_only = check(lambda x: _normalise_rows(np.asarray(x)) if isinstance(x, np.ndarray)
+                           else x.numpy(force=True).sum(), "99.rows", quiet=True)
+        assert not numpy_only.passed
+    finally:
+        ex.inputs = "numpy"
+
+
+def test_compare_values_containers():
+    cv = check_module.compare_values
+    assert cv([1, 2, 3], np.array([1, 2, 3])) is None
+    assert cv({"a": 1.0}, {"a": 1.0 + 1e-9}) is None
+    assert "missing keys" in cv({"a": 1}, {"a": 1, "b": 2})
+    assert "position 1" in cv(["x", "y"], ["x", "z"])
+    assert cv(np.float32(0.1), 0.1) is None
+    assert cv(torch.tensor(2.0), 2.0) is None
+    assert cv(True, True) is None and cv(False, True) is not None
+    assert "3 items" in cv([1, 2], [1, 2, 3])
+    assert cv("abc", "abc") is None
+
+
+def test_check_result_is_public_api():
+    r = CheckResult("x", True, 1.0, "ok")
+    assert r.passed and r.score == 1.0 and r.message == "ok"
