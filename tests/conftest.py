@@ -1,0 +1,49 @@
+"""Shared test set-up: no network, no model hubs, CPU by default, GPU tests skipped without a GPU."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+import pytest
+
+# Set before anything imports huggingface_hub or transformers.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+_real_connect = socket.socket.connect
+
+
+def _local_only_connect(self, address):
+    """Refuse connections to anything but this machine: tests must pass offline."""
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            local = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            local = host == "localhost"
+        if not local:
+            raise OSError(f"tests must not use the network (tried to connect to {host})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _local_only_connect)
+
+
+def _has_gpu() -> bool:
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return torch.cuda.is_available() or bool(mps and mps.is_available())
+
+
+def pytest_collection_modifyitems(config, items):
+    if _has_gpu():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA or MPS device")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
