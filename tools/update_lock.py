@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,16 +42,42 @@ def _norm(name: str) -> str:
 
 
 def resolve(python: str) -> dict[str, str]:
-    """{package: version} that pip would install for ``python`` (a 'X.Y' string)."""
+    """{package: version} that pip would install for ``python`` (a 'X.Y' string).
+
+    Resolves with that Python itself (in a throwaway venv with a current pip) when it is
+    on PATH, because environment markers (``python_version < "3.11"``) are evaluated
+    against the interpreter running pip, not against ``--python-version``.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
-               "--python-version", python, "--only-binary=:all:", "--target", str(Path(tmp) / "t"),
+        interpreter = _find_python(python)
+        if interpreter:
+            venv = Path(tmp) / "venv"
+            subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin" / "python"), "-m", "pip"]
+            subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
+            target = []
+        else:
+            print(f"warning: python{python} not found; resolving with --python-version, "
+                  "which evaluates markers for this interpreter instead", file=sys.stderr)
+            pip = [sys.executable, "-m", "pip"]
+            target = ["--python-version", python, "--only-binary=:all:", "--target", str(Path(tmp) / "t")]
+        cmd = [*pip, "install", "--quiet", "--dry-run", "--ignore-installed", *target,
                "--report", str(report), f"{ROOT}[lab,dev]", *PINNED]
         subprocess.run(cmd, check=True)
         items = json.loads(report.read_text())["install"]
     return {_norm(i["metadata"]["name"]): i["metadata"]["version"].split("+")[0]
             for i in items if not _platform_specific(_norm(i["metadata"]["name"]))}
+
+
+def _find_python(version: str) -> str | None:
+    """A working ``pythonX.Y`` executable, or None (pyenv shims exist but may not run)."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0:
+            return candidate
+    return None
 
 
 def _platform_specific(name: str) -> bool:
