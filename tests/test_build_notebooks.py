@@ -1,0 +1,294 @@
+"""Tests of tools/build_notebooks.py on a small fixture source (tests/fixtures/sources/)."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
+FIXTURE = FIXTURE_SOURCES / "99_fixture.py"
+SCRIPT = ROOT / "tools" / "build_notebooks.py"
+
+
+def _load_build_module():
+    if "build_notebooks" in sys.modules:  # the other test module loaded it already
+        return sys.modules["build_notebooks"]
+    spec = importlib.util.spec_from_file_location("build_notebooks", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bn = _load_build_module()
+
+# nbgrader's cell metadata schema, version 3 (nbgrader/nbgraderformat/v3.json,
+# Copyright (c) 2014 Project Jupyter Contributors, BSD-3-Clause), copied here
+# because nbgrader itself is too heavy a test dependency.
+NBGRADER_V3_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "schema_version": {"type": "integer", "minimum": 3, "maximum": 3},
+        "grade": {"type": "boolean"},
+        "locked": {"type": "boolean"},
+        "solution": {"type": "boolean"},
+        "task": {"type": "boolean"},
+        "grade_id": {"type": "string", "pattern": "^[a-zA-Z0-9_\\-]*$"},
+        "points": {"type": "number", "minimum": 0},
+        "checksum": {"type": "string", "minLength": 32, "maxLength": 32},
+        "cell_type": {"type": "string", "enum": ["raw", "code", "markdown"]},
+    },
+    "required": ["schema_version", "grade", "locked", "solution"],
+    "additionalProperties": False,
+}
+
+
+def _code(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def _all(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)
+
+
+def _cell_defining(nb, name: str):
+    return next(c for c in nb.cells if c.cell_type == "code" and f"def {name}(" in c.source)
+
+
+@pytest.fixture
+def sources(tmp_path) -> Path:
+    """A private copy of the fixture sources (tests may edit it)."""
+    d = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, d)
+    return d
+
+
+# --- learner and solution versions ------------------------------------------------------
+def test_learner_version_has_stub_and_no_solution():
+    nb = bn.build_notebook(FIXTURE, "learner")
+    text = _all(nb)
+    assert "SOLUTION-ONLY-TOKEN" not in text
+    assert "HIDDEN-ANSWER-TOKEN" not in text
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    assert "#> " not in text
+    cell = _cell_defining(nb, "double")
+    assert cell.source == (
+        'def double(x):\n'
+        '    """Return ``2 * x`` as a float array of the same shape as ``x``."""\n'
+        '    # Convert x to a float array, then multiply it by two.\n'
+        '    # Do not change x in place.\n'
+        '    raise NotImplementedError("double: not implemented yet")'
+    )
+    # The <details> "check your understanding" block stays in the learner version.
+    assert "<details>" in text and "Zero times anything is zero." in text
+
+
+def test_learner_top_level_region_gets_default_stub_and_raises_tag():
+    nb = bn.build_notebook(FIXTURE, "learner")
+    cell = next(c for c in nb.cells if "this cell: not implemented yet" in c.source)
+    assert cell.source.splitlines()[0] == bn.DEFAULT_CELL_STUB
+    assert "n_dims = 3" not in cell.source
+    assert bn.RAISES_TAG in cell.metadata.get("tags", [])
+
+
+def test_solution_version_has_code_and_no_markers_or_stub_lines():
+    nb = bn.build_notebook(FIXTURE, "solution")
+    text = _all(nb)
+    assert "SOLUTION-ONLY-TOKEN" in text
+    assert "HIDDEN-ANSWER-TOKEN" in text
+    assert "n_dims = 3" in text
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    assert "#>" not in text
+    assert "Convert x to a float array" not in text
+    assert "NotImplementedError" not in text
+    assert not any(bn.RAISES_TAG in c.metadata.get("tags", []) for c in nb.cells)
+
+
+@pytest.mark.parametrize("version", ["learner", "solution"])
+def test_notebook_shape(version):
+    nb = bn.build_notebook(FIXTURE, version)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert "jupytext" not in nb.metadata
+    ids = [c.id for c in nb.cells]
+    assert ids[0] == "cell-00" and len(set(ids)) == len(ids)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+        assert not set(cell.metadata) & bn.JUPYTEXT_CELL_KEYS
+
+
+def test_learner_and_solution_share_cell_ids_and_check_cells():
+    learner, solution = (bn.build_notebook(FIXTURE, v) for v in ("learner", "solution"))
+    assert [c.id for c in learner.cells] == [c.id for c in solution.cells]
+    checks = [c.source for c in learner.cells if bn.is_graded_check_cell(c)]
+    assert checks == ["check(double)"]
+    assert checks == [c.source for c in solution.cells if bn.is_graded_check_cell(c)]
+    demo = [c for c in learner.cells if bn.is_check_cell(c.source) and not bn.is_graded_check_cell(c)]
+    assert len(demo) == 1 and demo[0].metadata["tags"] == [bn.DEMO_TAG]
+
+
+def test_build_is_deterministic(sources, tmp_path):
+    out = tmp_path / "notebooks"
+    written = bn.build(sources, out, verbose=False)
+    assert sorted(p.relative_to(out).as_posix() for p in written) == [
+        "99_fixture.ipynb", "solutions/99_fixture.ipynb"]
+    first = {p: p.read_bytes() for p in written}
+    assert bn.build(sources, out, verbose=False) == []  # nothing to rewrite
+    for p in written:
+        p.unlink()
+    bn.build(sources, out, verbose=False)
+    assert {p: p.read_bytes() for p in first} == first
+    assert all(b.endswith(b"\n") for b in first.values())
+
+
+# --- --check ----------------------------------------------------------------------
+def test_check_passes_on_fresh_notebooks(sources, tmp_path):
+    out = tmp_path / "notebooks"
+    bn.build(sources, out, verbose=False)
+    assert bn.check(sources, out) == []
+    assert bn.main(["--check", "--sources", str(sources), "--notebooks", str(out)]) == 0
+
+
+def test_check_fails_on_stale_notebook(sources, tmp_path, capsys):
+    out = tmp_path / "notebooks"
+    bn.build(sources, out, verbose=False)
+    src = sources / "99_fixture.py"
+    src.write_text(src.read_text().replace('print("the end")', 'print("a new end")'))
+    problems = bn.check(sources, out)
+    assert len(problems) == 2 and all("99_fixture.ipynb is out of date" in p for p in problems)
+    assert bn.main(["--check", "--sources", str(sources), "--notebooks", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "99_fixture.ipynb" in err and "make notebooks" in err
+
+
+def test_check_fails_on_missing_and_orphan_notebooks(sources, tmp_path):
+    out = tmp_path / "notebooks"
+    bn.build(sources, out, verbose=False)
+    (out / "solutions" / "99_fixture.ipynb").unlink()
+    shutil.copy(out / "99_fixture.ipynb", out / "42_orphan.ipynb")
+    problems = bn.check(sources, out)
+    assert any("solutions/99_fixture.ipynb is missing" in p for p in problems)
+    assert any("42_orphan.ipynb has no source" in p for p in problems)
+    bn.build(sources, out, verbose=False)  # the build removes the orphan
+    assert not (out / "42_orphan.ipynb").exists()
+    assert bn.check(sources, out) == []
+
+
+def test_check_on_the_command_line(sources, tmp_path):
+    out = tmp_path / "notebooks"
+    args = [sys.executable, str(SCRIPT), "--sources", str(sources), "--notebooks", str(out)]
+    subprocess.run(args, check=True, capture_output=True)
+    assert subprocess.run(args + ["--check"], capture_output=True).returncode == 0
+    (out / "99_fixture.ipynb").write_text("{}")
+    stale = subprocess.run(args + ["--check"], capture_output=True, text=True)
+    assert stale.returncode == 1 and "99_fixture.ipynb" in stale.stderr
+
+
+# --- malformed sources -------------------------------------------------------------
+@pytest.mark.parametrize("body, message", [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "without END SOLUTION"),
+    ("def f():\n    return 1\n    ### END SOLUTION\n", "without BEGIN SOLUTION"),
+    ("def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n", "malformed marker"),
+    ("#> stray stub\nx = 1\n", "outside a solution region"),
+])
+def test_malformed_sources_fail_with_a_location(tmp_path, body, message):
+    src = tmp_path / "01_bad.py"
+    src.write_text("# %%\n" + body)
+    with pytest.raises(bn.BuildError, match=message):
+        bn.build_notebook(src, "learner")
+
+
+def test_enclosing_function_names_the_stub():
+    src = ("class A:\n    def method(self, x):\n        for i in range(3):\n"
+           "            ### BEGIN SOLUTION\n            pass\n            ### END SOLUTION\n")
+    code, raises = bn.learner_code(src)
+    assert 'raise NotImplementedError("method: not implemented yet")' in code and not raises
+    code, raises = bn.learner_code("if True:\n    ### BEGIN SOLUTION\n    y = 1\n    ### END SOLUTION")
+    assert raises and 'NotImplementedError("this cell: not implemented yet")' in code
+
+
+def test_add_strict():
+    assert bn.add_strict("check(double)") == "check(double, strict=True)"
+    assert bn.add_strict("r = embedlab.check(f, '01.x')\nprint(r)") == \
+        "r = embedlab.check(f, '01.x', strict=True)\nprint(r)"
+    assert bn.add_strict("check(\n    f,\n)") == "check(\n    f, strict=True)"
+    assert bn.add_strict("check(f, strict=True)") == "check(f, strict=True)"
+    assert bn.add_strict("check(f)\n%time check(g)") == "check(f, strict=True)\n%time check(g, strict=True)"
+
+
+def test_is_check_cell():
+    assert bn.is_check_cell("check(one_hot)")
+    assert bn.is_check_cell("result = embedlab.check(f)")
+    assert not bn.is_check_cell("from embedlab import check")
+    assert not bn.is_check_cell("# check(one_hot) once you are done")
+    assert not bn.is_check_cell("def check(x):\n    pass")
+    assert not bn.is_check_cell("f = yours_or_reference(f)")
+
+
+# --- nbgrader ----------------------------------------------------------------------
+def test_nbgrader_release(sources, tmp_path):
+    out = tmp_path / "nbgrader"
+    assert bn.main(["--sources", str(sources), "--nbgrader", str(out)]) == 0
+    path = out / "source" / "99_fixture" / "99_fixture.ipynb"
+    readme = (out / "README.md").read_text()
+    assert "nbgrader generate_assignment" in readme and "nbgrader autograde" in readme
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    metas = [c.metadata["nbgrader"] for c in nb.cells]
+    for meta in metas:
+        jsonschema.validate(meta, NBGRADER_V3_SCHEMA)
+    ids = [m["grade_id"] for m in metas]
+    assert len(ids) == len(set(ids))
+
+    solution = _cell_defining(nb, "double")
+    assert solution.metadata["nbgrader"] == {"solution": True, "grade": False, "locked": False,
+                                             "grade_id": "double", "schema_version": 3}
+    assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source
+    assert "SOLUTION-ONLY-TOKEN" in solution.source and "#>" not in solution.source
+    # the "what to do" text stays above the region, so students still see it
+    assert solution.source.index("# Convert x") < solution.source.index("### BEGIN SOLUTION")
+
+    test_cells = [c for c in nb.cells if c.metadata["nbgrader"]["grade"] and c.cell_type == "code"]
+    assert len(test_cells) == 1
+    test_cell = test_cells[0]
+    assert test_cell.source == "check(double, strict=True)"
+    assert test_cell.metadata["nbgrader"] == {"solution": False, "grade": True, "locked": True,
+                                              "points": 1, "grade_id": "check-double",
+                                              "schema_version": 3}
+    # a demo check cell is read-only, not graded, and not strict
+    demo = next(c for c in nb.cells if "triple_not_double" in c.source)
+    assert demo.metadata["nbgrader"]["locked"] and not demo.metadata["nbgrader"]["grade"]
+    assert "strict" not in demo.source
+    # nbgrader's rules: markdown cells are graded iff solution; every other cell is read-only
+    for cell in nb.cells:
+        meta = cell.metadata["nbgrader"]
+        if cell.cell_type == "markdown" and (meta["grade"] or meta["solution"]):
+            assert meta["grade"] and meta["solution"] and "<!-- BEGIN SOLUTION -->" in cell.source
+        if "BEGIN SOLUTION" in cell.source:
+            assert meta["solution"]
+        if not (meta["grade"] or meta["solution"]):
+            assert meta["locked"]
+
+
+def test_nbgrader_refuses_solution_and_check_in_one_cell(tmp_path):
+    src = tmp_path / "01_mixed.py"
+    src.write_text("# %%\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\ncheck(f)\n")
+    bn.build_notebook(src, "learner")  # fine for learners
+    with pytest.raises(bn.BuildError, match="separate cells"):
+        bn.build_notebook(src, "nbgrader")
+
+
+# --- the committed notebooks --------------------------------------------------------
+def test_committed_notebooks_are_up_to_date():
+    if not bn.source_files(bn.SOURCES_DIR):
+        pytest.skip("sources/ has no notebook sources yet")
+    problems = bn.check(bn.SOURCES_DIR, bn.NOTEBOOKS_DIR)
+    assert not problems, "Run `make notebooks` and commit:\n" + "\n".join(problems)

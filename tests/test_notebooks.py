@@ -1,0 +1,155 @@
+"""Run every course notebook end to end, in its learner and its solution version.
+
+For each ``sources/NN_name.py`` the notebooks are built fresh (tools/build_notebooks.py)
+into a temporary copy of the ``notebooks/`` layout and executed top to bottom with
+nbclient (kernel ``python3``, 180 s per cell, no network to the model hubs,
+matplotlib's Agg backend). Nothing is written into the repository.
+
+* solution version: runs without error; every check cell says ``passed N/N cases``;
+  no output says ``not implemented yet``.
+* learner version: runs without error (cells tagged ``raises-exception`` by the build
+  may raise); every check cell says ``not implemented yet``.
+
+Check cells tagged ``demo`` (check() shown on purpose-made wrong code) are not held
+to either rule.
+
+The fixture source in tests/fixtures/sources/ runs through the same harness, so
+the harness itself is tested even before the course has notebooks.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted(p for p in (ROOT / "sources").glob("[0-9][0-9]_*.py"))
+FIXTURE = Path(__file__).parent / "fixtures" / "sources" / "99_fixture.py"
+CELL_TIMEOUT = 180  # seconds per cell
+
+PASSED = re.compile(r"passed (\d+)/(\d+) cases")
+NOT_IMPLEMENTED = "not implemented yet"
+
+
+def _load_build_module():
+    if "build_notebooks" in sys.modules:  # the other test module loaded it already
+        return sys.modules["build_notebooks"]
+    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bn = _load_build_module()
+
+
+def kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MPLBACKEND="Agg",
+               PYTHONHASHSEED="0")
+    # The kernel must import this checkout's embedlab even if it is not installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def output_text(cell) -> str:
+    """Everything a code cell showed: streams, text/plain, text/html and errors."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("display_data", "execute_result"):
+            for mime in ("text/plain", "text/html"):
+                if mime in out.data:
+                    parts.append(out.data[mime])
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}")
+    return "\n".join(parts)
+
+
+def execute(source: Path, version: str, workdir: Path):
+    """Build ``version`` of ``source`` into ``workdir/notebooks`` and run it; return the result."""
+    nb = bn.build_notebook(source, version)
+    notebooks = workdir / "notebooks"
+    folder = notebooks if version == "learner" else notebooks / bn.SOLUTIONS_SUBDIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{source.stem}.ipynb"
+    path.write_text(bn.to_json(nb), encoding="utf-8")
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(notebooks)}})
+    client.execute(env=kernel_env(), cwd=str(notebooks))
+    return nb
+
+
+def errors(nb) -> list[str]:
+    """Error outputs of cells that are not tagged raises-exception."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or bn.RAISES_TAG in cell.metadata.get("tags", []):
+            continue
+        for out in cell.outputs:
+            if out.output_type == "error":
+                found.append(f"cell {i} ({cell.id}): {out.ename}: {out.evalue}")
+    return found
+
+
+def check_cells(nb) -> list:
+    """The graded check cells (a line calls check(...); not tagged "demo")."""
+    return [c for c in nb.cells if bn.is_graded_check_cell(c)]
+
+
+def verify_solution(nb, name: str) -> None:
+    assert not errors(nb), f"{name} (solution) raised:\n" + "\n".join(errors(nb))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert NOT_IMPLEMENTED not in output_text(cell), \
+                f"{name} (solution), cell {cell.id} says '{NOT_IMPLEMENTED}':\n{cell.source}"
+    for cell in check_cells(nb):
+        text = output_text(cell)
+        verdicts = PASSED.findall(text)
+        assert verdicts, f"{name} (solution), check cell {cell.id} shows no 'passed N/M cases':\n{text}"
+        for n, m in verdicts:
+            assert n == m, f"{name} (solution), check cell {cell.id} passed only {n}/{m} cases:\n{text}"
+
+
+def verify_learner(nb, name: str) -> None:
+    assert not errors(nb), f"{name} (learner) raised:\n" + "\n".join(errors(nb))
+    for cell in check_cells(nb):
+        text = output_text(cell)
+        assert NOT_IMPLEMENTED in text, \
+            f"{name} (learner), check cell {cell.id} does not say '{NOT_IMPLEMENTED}':\n{text}"
+
+
+VERIFY = {"solution": verify_solution, "learner": verify_learner}
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("version", ["solution", "learner"])
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_course_notebook(source, version, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    nb = execute(source, version, tmp_path)
+    VERIFY[version](nb, source.stem)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("version", ["solution", "learner"])
+def test_harness_on_fixture(version, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    nb = execute(FIXTURE, version, tmp_path)
+    VERIFY[version](nb, FIXTURE.stem)
+    checks = check_cells(nb)
+    assert len(checks) == 1
+    if version == "solution":
+        assert "passed 2/2 cases" in output_text(checks[0])
+    # The verifiers must catch the opposite version's outputs.
+    other = "learner" if version == "solution" else "solution"
+    with pytest.raises(AssertionError):
+        VERIFY[other](nb, FIXTURE.stem)
