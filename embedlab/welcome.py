@@ -1,0 +1,468 @@
+"""Notebook 00 (welcome): a warm-up exercise, the course map and an environment report.
+
+* ``vector_length(v)`` is the warm-up exercise ``"00.vector_length"``: small enough
+  that the notebook can spend its time on *how* ``check()`` works.
+* ``course_map()`` is the syllabus as data, for the notebook and the README
+  (``course_map_markdown()``, ``plot_course_map()``).
+* ``environment_report()`` says what this machine offers the course: versions,
+  device, CPUs, memory, offline settings and which data assets are present. It
+  never touches the network.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import sys
+from typing import Any
+
+import numpy as np
+
+from .check import Case, exercise, mistake
+
+__all__ = [
+    "EnvironmentReport",
+    "course_map",
+    "course_map_markdown",
+    "environment_report",
+    "plot_course_map",
+    "vector_length",
+]
+
+
+# ---------------------------------------------------------------------------
+# Exercise 00.vector_length
+# ---------------------------------------------------------------------------
+def _vector_length_cases(rng: np.random.Generator) -> list[Case]:
+    # Edge cases first. Their order matters for the hints: each registered mistake
+    # must first fail on a case where its output differs from every other mistake's
+    # (the 3-4-5 case tells L1, max, RMS and |sum| apart).
+    cases = [
+        Case((np.zeros(3),), label="the zero vector"),
+        Case((np.array([7.0]),), label="a single element"),
+        Case((np.array([3.0, -4.0]),), label="a 3-4-5 triangle, with a negative entry"),
+        Case((np.array([-1.0, -2.0, -2.0]),), label="every entry negative"),
+        Case((np.array([1, 2, 2]),), label="integer entries"),
+        Case((np.array([0.6, 0.8], dtype=np.float32),), label="a float32 unit vector"),
+        Case((np.ones(100),), label="all ones in 100 dimensions"),
+        Case((rng.standard_normal(10_000),), label="10,000 dimensions"),
+        Case(([3.0, 4.0, 12.0],), label="a plain Python list"),
+    ]
+    for i in range(5):
+        dim = int(rng.integers(2, 300))
+        scale = float(rng.uniform(0.1, 10.0))
+        cases.append(Case((scale * rng.standard_normal(dim),), label=f"random vector {i + 1} ({dim} dims)"))
+    return cases
+
+
+@exercise("00.vector_length", cases=_vector_length_cases)
+def vector_length(v):
+    """The Euclidean length (L2 norm) of a 1-D vector: sqrt(v[0]**2 + v[1]**2 + ...).
+
+    v: a 1-D NumPy array or a plain list of numbers. Returns a float; 0.0 for the
+    zero vector. ``vector_length([3, 4])`` is 5.0.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    return float(np.sqrt(np.sum(v * v)))
+
+
+# Realistic wrong answers, most specific first. Each one's output on its first failing
+# case is unique, so check() can name the mistake.
+@mistake("00.vector_length",
+         "len(v) counts the entries (the vector's dimension). Here 'length' means the geometric "
+         "length: the distance from the origin to the point v, sqrt(v[0]**2 + v[1]**2 + ...). "
+         "The zero vector has length 0 whatever its dimension.")
+def _count_entries(v):
+    return float(len(v))
+
+
+@mistake("00.vector_length",
+         "you returned the sum of the squares, which is the *squared* length. Take the square "
+         "root at the end: np.sqrt(...). For [7.0] the length is 7, not 49.")
+def _no_square_root(v):
+    v = np.asarray(v, dtype=np.float64)
+    return float(np.sum(v * v))
+
+
+@mistake("00.vector_length",
+         "you added up the absolute values: that is the L1 ('Manhattan') length, |3| + |-4| = 7. "
+         "The Euclidean length squares each entry, sums the squares, then takes the square root: "
+         "sqrt(9 + 16) = 5.")
+def _l1_length(v):
+    return float(np.sum(np.abs(np.asarray(v, dtype=np.float64))))
+
+
+@mistake("00.vector_length",
+         "you returned the largest absolute entry (the L-infinity or 'max' norm). In the "
+         "Euclidean length every entry counts: square them all, sum, then take the square root.")
+def _largest_entry(v):
+    return float(np.max(np.abs(np.asarray(v, dtype=np.float64))))
+
+
+@mistake("00.vector_length",
+         "you averaged the squares (np.mean) before the square root: that is the root-mean-square, "
+         "the length divided by sqrt(number of entries). Sum the squares instead of averaging them.")
+def _root_mean_square(v):
+    v = np.asarray(v, dtype=np.float64)
+    return float(np.sqrt(np.mean(v * v)))
+
+
+@mistake("00.vector_length",
+         "you took the square root of the plain sum of the entries. Square each entry first, so "
+         "that every entry adds to the length and negative entries count as much as positive ones.")
+def _root_of_sum(v):
+    return float(np.sqrt(np.sum(np.asarray(v, dtype=np.float64))))
+
+
+@mistake("00.vector_length",
+         "you squared the sum instead of summing the squares: (3 + -4)**2 = 1 but 3**2 + (-4)**2 = 25. "
+         "Square each entry (v * v or v ** 2), then sum, then take the square root.")
+def _root_of_squared_sum(v):
+    return float(np.sqrt(np.sum(np.asarray(v, dtype=np.float64)) ** 2))
+
+
+@mistake("00.vector_length",
+         "your function works on NumPy arrays but not on a plain Python list: arithmetic such as "
+         "`[3.0, 4.0] ** 2` is an error for lists. Convert first: v = np.asarray(v, dtype=float).")
+def _arithmetic_on_list(v):
+    return float(np.sqrt((v ** 2).sum()))
+
+
+@mistake("00.vector_length",
+         "a plain Python list has no .dot(), .sum() or .shape, only NumPy arrays do. Convert first: "
+         "v = np.asarray(v, dtype=float).")
+def _array_method_on_list(v):
+    return float(np.sqrt(v.dot(v)))
+
+
+# ---------------------------------------------------------------------------
+# The course map
+# ---------------------------------------------------------------------------
+# Tracks group the notebooks on the map; every notebook belongs to exactly one.
+TRACKS = [
+    "Start",
+    "Words and documents",
+    "Transformers and search",
+    "Images and sound",
+    "Tables, users and graphs",
+    "Judge and build",
+]
+
+# (number, title, track, techniques, status). Set a notebook's status to "ready" when
+# its source, reference module, exercises and tests have landed.
+_SYLLABUS = [
+    ("00", "Welcome", "Start",
+     ["how the course works", "check() and hints", "your hardware and offline status", "course map"],
+     "ready"),
+    ("01", "From symbols to vectors", "Words and documents",
+     ["one-hot", "bag of words", "TF-IDF", "cosine similarity", "sparse vs dense",
+      "curse of dimensionality", "keyword search"],
+     "ready"),
+    ("02", "Co-occurrence", "Words and documents",
+     ["co-occurrence counts", "PPMI", "SVD / LSA", "LDA topics"], "planned"),
+    ("03", "word2vec", "Words and documents",
+     ["skip-gram", "CBOW", "negative sampling", "comparison with gensim"], "planned"),
+    ("04", "GloVe and SWIVEL", "Words and documents",
+     ["GloVe objective", "SWIVEL", "pretrained GloVe", "analogies", "bias in embeddings"], "planned"),
+    ("05", "Subwords", "Words and documents",
+     ["fastText character n-grams", "out-of-vocabulary words", "BPE", "WordPiece"], "planned"),
+    ("06", "Documents", "Words and documents",
+     ["averaged word vectors", "SIF", "Doc2Vec"], "planned"),
+    ("07", "BERT", "Transformers and search",
+     ["contextual vectors", "pooling", "which layer"], "planned"),
+    ("08", "Sentence search", "Transformers and search",
+     ["semantic search", "exact and ANN indexes", "recall@k", "MRR", "nDCG"], "planned"),
+    ("09", "Training embeddings", "Transformers and search",
+     ["dual encoders", "InfoNCE", "hard negatives"], "planned"),
+    ("10", "Multi-vector retrieval", "Transformers and search",
+     ["ColBERT", "MaxSim late interaction"], "planned"),
+    ("11", "Images", "Images and sound",
+     ["CNN embeddings", "image search"], "planned"),
+    ("12", "CLIP", "Images and sound",
+     ["joint text-image space", "zero-shot classification", "caption matching"], "planned"),
+    ("13", "Audio", "Images and sound",
+     ["spectrograms", "MFCC", "learned audio encoders"], "planned"),
+    ("14", "Tables", "Tables, users and graphs",
+     ["PCA of rows", "entity embeddings", "anomaly detection"], "planned"),
+    ("15", "Recommender systems", "Tables, users and graphs",
+     ["matrix factorisation", "two-tower models"], "planned"),
+    ("16", "Graphs", "Tables, users and graphs",
+     ["DeepWalk", "node2vec", "Poincaré embeddings"], "planned"),
+    ("17", "Look and judge", "Judge and build",
+     ["PCA", "t-SNE", "UMAP", "embedding projector", "probing classifiers", "choosing a model"],
+     "planned"),
+    ("18", "Capstone: a multimodal search engine", "Judge and build",
+     ["text and image search in one index", "evaluation", "putting it together"], "planned"),
+]
+
+
+def course_map() -> list[dict[str, Any]]:
+    """The syllabus as data: one dict per notebook, in order.
+
+    Keys: ``number`` ("00" to "18"), ``title``, ``track`` (one of ``TRACKS``),
+    ``techniques`` (list of str) and ``status`` ("ready" or "planned").
+    Returns fresh copies, so callers may modify them.
+    """
+    return [
+        {"number": n, "title": title, "track": track, "techniques": list(techniques), "status": status}
+        for n, title, track, techniques, status in _SYLLABUS
+    ]
+
+
+def course_map_markdown() -> str:
+    """The course map as a Markdown table (for the README and notebook 00)."""
+    lines = ["| # | Notebook | Track | Techniques | Status |", "|---|---|---|---|---|"]
+    for row in course_map():
+        status = "ready" if row["status"] == "ready" else "planned"
+        lines.append(f"| {row['number']} | {row['title']} | {row['track']} | "
+                     f"{', '.join(row['techniques'])} | {status} |")
+    return "\n".join(lines)
+
+
+def plot_course_map(ax=None):
+    """Draw the course as tracks (rows) of notebooks (boxes); ready notebooks are filled.
+
+    Returns the matplotlib Axes. Imports matplotlib only when called.
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    rows = course_map()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(14, 4.2))
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02)
+    colours = ["#6e7781", "#0969da", "#8250df", "#bf3989", "#1a7f37", "#bc4c00"]
+    n_tracks = len(TRACKS)
+    for t, track in enumerate(TRACKS):
+        y = n_tracks - 1 - t
+        colour = colours[t % len(colours)]
+        ax.text(-0.6, y, track, ha="right", va="center", fontsize=10, color=colour, weight="bold")
+        for row in (r for r in rows if r["track"] == track):
+            x = int(row["number"])
+            ready = row["status"] == "ready"
+            ax.add_patch(FancyBboxPatch((x - 0.46, y - 0.4), 0.92, 0.8,
+                                        boxstyle="round,pad=0.01,rounding_size=0.1",
+                                        facecolor=colour if ready else "white",
+                                        edgecolor=colour, linewidth=1.5))
+            ax.text(x, y + 0.2, row["number"], ha="center", va="center", fontsize=10, weight="bold",
+                    color="white" if ready else colour)
+            title = row["title"].split(":")[0]
+            lines = textwrap.wrap(title, 12, break_long_words=False)[:2]
+            ax.text(x, y - 0.13, "\n".join(lines), ha="center", va="center", fontsize=6.5,
+                    linespacing=1.0, color="white" if ready else "#24292f")
+    ax.set_xlim(-4.1, len(rows) - 0.45)
+    ax.set_ylim(-0.55, n_tracks - 0.45)
+    ax.set_axis_off()
+    ax.set_title("The embedlab course: filled boxes are ready, outlined boxes are planned", fontsize=11)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Environment report
+# ---------------------------------------------------------------------------
+_TRUTHY = {"1", "true", "yes", "on"}
+_OFFLINE_VARIABLES = ("EMBEDLAB_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+class EnvironmentReport(dict):
+    """A plain dict of facts about this machine that also shows itself as tables in Jupyter."""
+
+    def _rows(self) -> list[tuple[str, str]]:
+        ram = self["ram"]
+        cpu = self["cpu"]
+        rows = [
+            ("Python", self["python"]),
+            ("embedlab", self["embedlab"]),
+            ("NumPy", self["numpy"]),
+            ("PyTorch", self["torch"]),
+            ("Device", f"{self['device']} (available: {', '.join(self['devices_available'])})"),
+            ("CPU cores", f"{cpu['usable']} usable of {cpu['count']}; torch uses {cpu['torch_threads']} threads"),
+            ("Memory", _format_ram(ram)),
+            ("Model hubs / network", self["network"]["summary"]),
+        ]
+        return rows
+
+    def text(self) -> str:
+        """The report as plain text (what ``print`` shows)."""
+        rows = self._rows()
+        width = max(len(k) for k, _ in rows)
+        lines = [f"{k:<{width}}  {v}" for k, v in rows]
+        lines.append("")
+        lines.append("Data assets:")
+        if self["assets"]:
+            for a in self["assets"]:
+                mark = "yes" if a.get("available") else "no "
+                lines.append(f"  [{mark}] {a.get('name', '?')} ({a.get('kind', '?')}): {a.get('where') or ''}")
+        lines.append(f"  {self['assets_note']}" if self["assets_note"] else "")
+        return "\n".join(lines).rstrip()
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        def table(header: list[str] | None, rows: list[list[str]]) -> str:
+            head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in header or [])
+            body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(c))}</td>"
+                                            for c in r) + "</tr>" for r in rows)
+            thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+            return f"<table>{thead}<tbody>{body}</tbody></table>"
+
+        out = ["<b>This machine</b>", table(None, [list(r) for r in self._rows()])]
+        out.append("<b>Data assets</b>")
+        if self["assets"]:
+            out.append(table(["asset", "kind", "available", "where", "licence"], [
+                [a.get("name", "?"), a.get("kind", ""), "yes" if a.get("available") else "no",
+                 a.get("where") or "", a.get("licence", "")] for a in self["assets"]]))
+        if self["assets_note"]:
+            out.append(f"<p>{html.escape(self['assets_note'])}</p>")
+        return "\n".join(out)
+
+
+def _format_ram(ram: dict) -> str:
+    if ram.get("total_gb") is None:
+        return "unknown"
+    text = f"{ram['total_gb']:.1f} GB total"
+    if ram.get("available_gb") is not None:
+        text += f", {ram['available_gb']:.1f} GB available"
+    if ram.get("limit_gb") is not None:
+        text += f"; this container may use at most {ram['limit_gb']:.1f} GB"
+    return text
+
+
+def _memory() -> dict[str, Any]:
+    """Total and available RAM in GB (psutil, else /proc/meminfo) and a container limit if any."""
+    gb = 1024 ** 3
+    total = available = None
+    source = None
+    try:
+        import psutil
+
+        vm = psutil.virtual_memory()
+        total, available, source = vm.total / gb, vm.available / gb, "psutil"
+    except Exception:  # psutil is optional
+        try:
+            info = {}
+            with open("/proc/meminfo", encoding="ascii") as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    info[key] = int(value.split()[0]) * 1024  # kB
+            total = info["MemTotal"] / gb
+            available = info.get("MemAvailable", info.get("MemFree", 0)) / gb
+            source = "/proc/meminfo"
+        except Exception:
+            pass
+    # Binder and Docker limit a container below what the host reports (cgroups v2, then v1).
+    limit = None
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as f:
+                raw = f.read().strip()
+        except OSError:
+            continue
+        if raw.isdigit() and int(raw) < 2 ** 60:
+            limit = int(raw) / gb
+            if total is not None and limit >= total:
+                limit = None  # no tighter than the machine itself
+        break
+    return {"total_gb": total, "available_gb": available, "limit_gb": limit, "source": source}
+
+
+def _cpu() -> dict[str, Any]:
+    count = os.cpu_count() or 1
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # macOS and Windows
+        usable = count
+    try:
+        import torch
+
+        threads = torch.get_num_threads()
+    except Exception:
+        threads = None
+    return {"count": count, "usable": usable, "torch_threads": threads}
+
+
+def _network() -> dict[str, Any]:
+    """Offline settings from the environment. Nothing here opens a connection."""
+    variables = {name: os.environ.get(name) for name in _OFFLINE_VARIABLES}
+    on = [name for name, value in variables.items() if value is not None and value.strip().lower() in _TRUTHY]
+    offline = bool(on)
+    if offline:
+        summary = (f"offline ({', '.join(f'{n}={variables[n]}' for n in on)}): models and data come "
+                   "from local files only")
+    else:
+        summary = ("online allowed (no offline variable set); not tested: embedlab never probes the "
+                   "network. Set EMBEDLAB_OFFLINE=1 to stay offline")
+    return {"offline": offline, "variables": variables, "summary": summary}
+
+
+def _assets() -> tuple[list[dict[str, Any]], str]:
+    """``embedlab.data.status()`` if that module exists, else an explanation."""
+    try:
+        data = importlib.import_module("embedlab.data")
+    except ModuleNotFoundError as exc:
+        if exc.name != "embedlab.data":
+            return [], f"embedlab.data needs a package that is missing ({exc})."
+        return [], "embedlab.data is not part of this installation: no asset list to show."
+    except Exception as exc:  # a broken data module must not break notebook 00
+        return [], f"embedlab.data failed to import ({type(exc).__name__}: {exc})."
+    status = getattr(data, "status", None)
+    if status is None:
+        return [], "embedlab.data has no status() yet: no asset list to show."
+    try:
+        assets = [dict(a) for a in status()]
+    except Exception as exc:
+        return [], f"embedlab.data.status() failed ({type(exc).__name__}: {exc})."
+    n_ok = sum(1 for a in assets if a.get("available"))
+    note = f"{n_ok} of {len(assets)} data assets are available on this machine."
+    if n_ok < len(assets):
+        note += " Notebooks that need a missing asset say so, and fall back to a small built-in sample where they can."
+    return assets, note
+
+
+def environment_report() -> EnvironmentReport:
+    """What this machine offers the course, as a dict (shown as tables in Jupyter).
+
+    Keys: ``python``, ``platform``, ``embedlab``, ``numpy``, ``torch``, ``device``
+    (``embedlab.device.describe()``), ``devices_available``, ``cpu`` (count, usable,
+    torch_threads), ``ram`` (total_gb, available_gb, limit_gb, source), ``network``
+    (offline, variables, summary: from EMBEDLAB_OFFLINE / HF_HUB_OFFLINE /
+    TRANSFORMERS_OFFLINE only, the network itself is never touched), ``assets`` (the
+    rows of ``embedlab.data.status()``, empty when unavailable) and ``assets_note``.
+    """
+    import embedlab
+
+    # Not `from . import device`: the package re-exports the function device() under that name.
+    device_module = importlib.import_module("embedlab.device")
+
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except Exception:  # pragma: no cover - torch is a dependency
+        torch_version = "not installed"
+    try:
+        device_line = device_module.describe()
+        available = device_module.available_devices()
+    except Exception as exc:  # pragma: no cover - defensive: never break notebook 00
+        device_line, available = f"unknown ({type(exc).__name__}: {exc})", ["cpu"]
+    assets, note = _assets()
+    return EnvironmentReport(
+        python=platform.python_version(),
+        platform=f"{platform.system()} {platform.machine()}",
+        embedlab=getattr(embedlab, "__version__", "unknown"),
+        numpy=np.__version__,
+        torch=torch_version,
+        device=device_line,
+        devices_available=available,
+        cpu=_cpu(),
+        ram=_memory(),
+        network=_network(),
+        assets=assets,
+        assets_note=note,
+        executable=sys.executable,
+    )

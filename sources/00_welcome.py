@@ -1,0 +1,330 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Welcome to embedlab
+#
+# An **embedding** turns a thing (a word, a sentence, a photo, a sound, a table row,
+# a user, a node of a graph) into a list of numbers, a *vector*, so that things that
+# are alike get vectors that are close. Search engines, recommenders, chatbots'
+# retrieval, photo apps and fraud detectors all run on embeddings.
+#
+# In this course you build them yourself, from one-hot vectors and word counts up to
+# word2vec, BERT, CLIP and a small multimodal search engine, on a laptop CPU.
+#
+# **Goals of this notebook**
+#
+# 1. See how a notebook of the course is organised.
+# 2. Write your first exercise and grade it with `check()`, including what a *failing*
+#    check looks like and how to read its hint.
+# 3. Find out what your machine offers (CPU, memory, GPU, offline or not, data present).
+# 4. See the map of the whole course, and where the solutions are.
+#
+# **Time:** about 20 minutes to read and do. Running every cell takes a few seconds on a laptop CPU.
+
+# %% [markdown]
+# ## How every notebook works
+#
+# Every notebook of the course has the same shape:
+#
+# | Part | What you get |
+# |---|---|
+# | **Goals and time** | what you will be able to do, and how long the cells take on a CPU |
+# | **A tiny example** | the idea on a handful of numbers you can check by hand |
+# | **Real data** | the same idea on a real (small) data set |
+# | **Exercises** | you write a function; `check(your_function)` grades it and gives a hint when it is wrong |
+# | **Summary** | the few things to remember |
+# | **Check your understanding** | 2-3 questions; the answers are folded under *Answer* |
+#
+# You only need to run the cells from top to bottom (<kbd>Shift</kbd>+<kbd>Enter</kbd>).
+# Everything runs on a CPU with 2 GB of memory (a free Binder session is enough).
+#
+# The code of the course lives in a small Python package, `embedlab`: the reference
+# implementation of every exercise, the `check()` function, and helpers for data and
+# devices.
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+import embedlab
+from embedlab import check
+from embedlab.welcome import course_map, course_map_markdown, environment_report, plot_course_map
+
+print("embedlab", embedlab.__version__)
+
+# %% [markdown]
+# ## Your machine
+#
+# `environment_report()` collects what the course needs to know about this machine.
+# It only *reads* settings: it never connects to the internet.
+
+# %%
+report = environment_report()
+report
+
+# %% [markdown]
+# How to read it:
+#
+# * **Device.** `embedlab.device()` picks where PyTorch computes: an NVIDIA GPU (`cuda`)
+#   if there is one, else an Apple GPU (`mps`), else the CPU. **A GPU is optional.**
+#   Every notebook runs on a CPU within a few minutes; a GPU only makes the
+#   training cells of the later notebooks faster.
+# * **Memory.** The notebooks are written to stay under 2 GB. On Binder or in a
+#   container, the report also shows the container's limit, which is what counts.
+# * **Model hubs / network.** Notebooks that use a pretrained model (GloVe, BERT,
+#   CLIP, ...) load it from a local copy when one is there. With `EMBEDLAB_OFFLINE=1`
+#   (or Hugging Face's `HF_HUB_OFFLINE=1`) set, nothing is downloaded: a notebook
+#   whose model is not on disk tells you what is missing.
+# * **Data assets.** The small data sets the course ships (in `data/`) are always there;
+#   larger optional ones show *no* until you fetch them. Each notebook says which
+#   one it needs.
+
+# %%
+print("PyTorch will compute on:", embedlab.device())
+print("Offline:", report["network"]["offline"])
+
+# %% [markdown]
+# ## Your first exercise, step by step
+#
+# Every exercise is a function to write. Here is a warm-up that every later notebook
+# uses: the **length** of a vector (its *Euclidean norm*). Think of a vector as an
+# arrow from the origin to a point; its length is the distance from the origin to that
+# point. By Pythagoras, the arrow to $(3, 4)$ has length $\sqrt{3^2 + 4^2} = 5$, and in
+# any number of dimensions
+#
+# $$\lVert v \rVert = \sqrt{v_1^2 + v_2^2 + \dots + v_d^2}.$$
+#
+# Lengths matter for embeddings: cosine similarity (notebook 01) divides by them, and
+# many models normalise every vector to length 1.
+
+# %%
+fig, ax = plt.subplots(figsize=(3.2, 3.2))
+ax.annotate("", xy=(3, 4), xytext=(0, 0), arrowprops=dict(arrowstyle="->", lw=2, color="#0969da"))
+ax.plot([3, 3], [0, 4], ":", color="gray")
+ax.plot([0, 3], [0, 0], ":", color="gray")
+ax.text(1.2, 2.3, "length 5", rotation=53, color="#0969da")
+ax.text(1.4, -0.5, "3")
+ax.text(3.15, 1.9, "4")
+ax.set_xlim(-0.5, 4.5)
+ax.set_ylim(-0.8, 4.5)
+ax.set_aspect("equal")
+ax.set_title("v = (3, 4)")
+plt.show()
+
+# %% [markdown]
+# ### A first try, and a failing check
+#
+# Before the real exercise, let's make a typical mistake on purpose, to see what
+# `check` says. This function adds up the squares... and forgets something.
+#
+# It is called `my_first_try`, not `vector_length`, so we tell `check` which exercise
+# to grade it against: `check(my_first_try, "00.vector_length")`. (Normally you keep
+# the exercise's function name and simply write `check(vector_length)`.)
+
+# %%
+def my_first_try(v):
+    total = 0.0
+    for x in v:
+        total += x * x
+    return total
+
+
+# %% tags=["demo"]
+# demo: this check is meant to fail
+check(my_first_try, "00.vector_length")
+
+# %% [markdown]
+# How to read the verdict:
+#
+# * **`passed 2/14 cases`**: `check` runs your function and the reference on the same
+#   14 inputs: edge cases first (the zero vector, a single element, negative entries,
+#   integers, float32, 10,000 dimensions, a plain Python list), then seeded random
+#   vectors. A wrong function can pass a few cases by luck: here the zero vector and a
+#   vector of length 1, where the squared length equals the length.
+# * **First failing case**: the input, the `expected` output (the reference's), what
+#   your function returned (`got`) and the `problem`.
+# * **Hint**: `check` knows the usual mistakes of each exercise. When your output
+#   matches one of them, the hint names it. Otherwise it still diagnoses what it can:
+#   a wrong shape, a constant factor, NaN, an integer dtype, an input changed in place,
+#   an exception and the line of your code that raised it.
+#
+# Other verdicts you will meet:
+#
+# * **not implemented yet**: the function still has its `raise NotImplementedError` line.
+# * **Stopped after 10 s**: each exercise has a time limit (usually 10 seconds for all
+#   cases together), so a loop that never ends cannot freeze your notebook.
+# * a message about the **name or parameters**: keep the function name and parameters of
+#   the exercise's cell, or name the exercise as above.
+#
+# `check` never crashes your notebook: whatever happens, it shows a verdict.
+
+# %% [markdown]
+# ### Exercise 00.vector_length
+#
+# Now write the real thing. Replace the `raise NotImplementedError(...)` line with your
+# code, run the cell, then run the `check` cell below it. Your function must accept a
+# NumPy array **or** a plain Python list, and return a single number.
+#
+# *Tip:* `np.asarray(v, dtype=float)` turns a list (or an integer array) into a float array;
+# `v * v` squares every entry; `np.sum` and `np.sqrt` do the rest.
+
+# %%
+def vector_length(v):
+    """The Euclidean length of a 1-D vector v (a NumPy array or a list): sqrt(v1**2 + v2**2 + ...).
+
+    >>> vector_length([3, 4])
+    5.0
+    """
+    ### BEGIN SOLUTION
+    #> Turn v into a float array, square every entry, add the squares up, take the square root.
+    v = np.asarray(v, dtype=float)
+    return float(np.sqrt(np.sum(v * v)))
+    ### END SOLUTION
+
+
+# %%
+check(vector_length)
+
+# %% [markdown]
+# Once it passes, change your function on purpose (drop the square root, or use
+# `np.abs(v).sum()`) and check again: each of these mistakes gets its own hint.
+# Then put it back.
+#
+# ## Finding your way: exercises, references, help
+#
+# * `embedlab.list_exercises()` lists every exercise id (the number is the notebook).
+# * `embedlab.reference("00.vector_length")` is the function your answer is graded
+#   against: use it to compare outputs on your own inputs, or read its source when
+#   you are stuck (`import inspect; print(inspect.getsource(...))`).
+# * `help(...)` (or `function?` in Jupyter) shows any function's documentation.
+
+# %%
+embedlab.list_exercises()
+
+# %%
+reference_length = embedlab.reference("00.vector_length")
+help(reference_length)
+print("reference_length([3, 4]) =", reference_length([3, 4]))
+
+# %% [markdown]
+# Later cells of a notebook often *use* the function you just wrote. So that they run
+# even before your answer passes, notebooks call `embedlab.yours_or_reference(...)`:
+# it returns your function if it passes its check, and the reference otherwise.
+#
+# For example: how long is a vector of ones, or a vector of random numbers, as the
+# number of dimensions grows? Both grow like $\sqrt{d}$. In 10,000 dimensions random
+# vectors are all about 100 long. That is a first taste of the *curse of
+# dimensionality* of notebook 01.
+
+# %%
+length = embedlab.yours_or_reference(vector_length)
+
+rng = np.random.default_rng(0)
+dims = [1, 10, 100, 1_000, 10_000]
+ones = [length(np.ones(d)) for d in dims]
+randoms = [length(rng.standard_normal(d)) for d in dims]
+for d, a, b in zip(dims, ones, randoms):
+    print(f"d = {d:>6}: ones -> {a:7.2f}   random normal -> {b:7.2f}   sqrt(d) = {np.sqrt(d):7.2f}")
+
+# %% [markdown]
+# ## The course map
+#
+# The course has 19 notebooks in six tracks. Each notebook builds on the previous
+# ones, but from notebook 07 on you can also jump to the track you need: the "Start"
+# and "Words and documents" tracks give the basics everything else uses.
+
+# %%
+display(Markdown(course_map_markdown()))
+
+# %%
+plot_course_map()
+plt.show()
+
+# %% [markdown]
+# `course_map()` returns the same information as a list of dicts, if you want to filter it:
+
+# %%
+[f"{row['number']} {row['title']}" for row in course_map() if row["status"] == "ready"]
+
+# %% [markdown]
+# ## Solutions, and a note for teachers
+#
+# * **Solutions.** Every notebook exists twice: `notebooks/NN_name.ipynb` (the one you
+#   work in, with empty exercises) and `notebooks/solutions/NN_name.ipynb` (the same
+#   notebook with every exercise solved). Try first, use `check`'s hints, then compare.
+#   Your own notebook is never overwritten by the solutions.
+# * **Teachers and workshop hosts.** The notebooks are generated from one source per
+#   notebook, `sources/NN_name.py` (a plain Python file in jupytext format). Edit the
+#   source, never the `.ipynb`, then run:
+#   * `make notebooks`: rebuild the learner and solution notebooks;
+#   * `make check-notebooks`: fail if a notebook is out of date with its source;
+#   * `make nbgrader`: write an [nbgrader](https://nbgrader.readthedocs.io) course
+#     folder (`release/nbgrader/`) whose exercise cells are solution cells and whose
+#     `check` cells are autograded tests (`check(..., strict=True)` fails the cell when
+#     the answer is wrong);
+#   * `make test`: run the reference implementations, the check catalogue and the notebooks.
+
+# %% [markdown]
+# ## Summary
+#
+# * Each notebook: goals and time, a tiny example, real data, exercises graded by
+#   `check`, a summary and questions.
+# * `check(vector_length)` grades your function on edge cases and seeded random cases
+#   and shows `passed N/M`, the first failing case and a hint. `check(fn, "00.vector_length")`
+#   names the exercise when your function has another name.
+# * `embedlab.list_exercises()`, `embedlab.reference(id)` and `help(...)` help you when stuck;
+#   `notebooks/solutions/` has every answer.
+# * A GPU is optional: everything runs on a CPU. `environment_report()` shows your device,
+#   memory, offline settings and data.
+# * The length of a vector is $\sqrt{\sum_i v_i^2}$; it grows like $\sqrt{d}$ with the
+#   number of dimensions $d$.
+#
+# **Next:** notebook 01, *From symbols to vectors* (`01_symbols_to_vectors.ipynb`).
+#
+# ## Check your understanding
+#
+# **1.** `my_first_try` (the sum of squares, without the square root) passed 2 of the 14
+# cases. Which ones, and why is passing a few cases not enough?
+#
+# <details><summary>Answer</summary>
+#
+# The zero vector and the float32 vector (0.6, 0.8): their lengths are 0 and 1, and
+# for those two numbers $x^2 = x$, so the squared length equals the length. A wrong
+# formula can agree with the right one on special inputs. That is why `check` runs
+# edge cases *and* random cases, and only says "passed" when every case matches.
+# </details>
+#
+# **2.** Your `vector_length` uses `v.dot(v)` and passes every case except "a plain
+# Python list". Why, and what is the fix?
+#
+# <details><summary>Answer</summary>
+#
+# `.dot` is a method of NumPy arrays; a Python list does not have it (and `[3, 4] ** 2`
+# is an error too, because `**` is not defined for lists). Convert the input first with
+# `v = np.asarray(v, dtype=float)`; this also turns integer arrays into floats.
+# Many embedlab exercises accept lists, so this line is worth a habit.
+# </details>
+#
+# **3.** You are on a laptop without a GPU and with no internet on the train. Can you
+# follow the course?
+#
+# <details><summary>Answer</summary>
+#
+# Yes. `embedlab.device()` falls back to the CPU, and every notebook is sized to run on a
+# CPU with 2 GB of memory. Offline, the shipped data sets are still there; set
+# `EMBEDLAB_OFFLINE=1` so that nothing tries to download; a notebook whose pretrained
+# model is not on disk tells you what is missing. `environment_report()` tells you
+# which assets you have.
+# </details>
