@@ -1,0 +1,549 @@
+"""Lesson 01, symbols to vectors: one-hot, bag of words, TF-IDF, cosine similarity, search.
+
+Each function is the reference implementation of an exercise in
+``notebooks/01_symbols_to_vectors.ipynb`` (where ``check(fn)`` grades yours against it)
+and is also fine to use as a small library afterwards::
+
+    docs = [tokenize(text) for text in texts]           # list of lists of words
+    vocab = build_vocab(docs)                           # {"a": 0, "about": 1, ...}
+    X = tfidf(bag_of_words(docs, vocab))                # (n_docs, V) float64
+    top = search(tfidf(bag_of_words([tokenize("marriage")], vocab))[0], X, k=5)
+
+Conventions (the same as scikit-learn's, so that results can be compared):
+one row per document or token, one column per vocabulary word, columns in
+alphabetical order of the words.
+
+Below the references, ``@mistake`` functions are realistic wrong answers that
+learners write; ``check`` recognises them and shows their hint. They are kept
+simple on purpose and are not meant to be used.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .check import Case, exercise, mistake
+
+__all__ = [
+    "bag_of_words",
+    "build_vocab",
+    "cosine_similarity_matrix",
+    "one_hot",
+    "search",
+    "tfidf",
+    "tokenize",
+]
+
+# A word is a run of letters a-z, optionally followed by one apostrophe part, so that
+# "don't" and "devil's" stay whole words. Digits and punctuation separate words and are
+# dropped. Letters outside a-z (e.g. "é") also split words: fine for English text.
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into lowercase words.
+
+    >>> tokenize("Marriage, n. The state or condition of a community...")
+    ['marriage', 'n', 'the', 'state', 'or', 'condition', 'of', 'a', 'community']
+
+    Lowercasing first makes "The" and "the" the same word. The pattern is
+    ``[a-z]+(?:'[a-z]+)?``: letters, optionally with one apostrophe inside ("don't").
+    """
+    # Typographic apostrophes become plain ones so that "don’t" and "don't" match.
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def build_vocab(docs_tokens: Iterable[Sequence[str]], min_count: int = 1) -> dict[str, int]:
+    """Map every word seen at least ``min_count`` times (over all documents) to a column.
+
+    docs_tokens: a list of documents, each a list of words (from ``tokenize``).
+    Returns ``{word: index}`` with indices 0..V-1 in alphabetical order of the words,
+    so the same documents always give the same columns (and the same columns as
+    scikit-learn's ``CountVectorizer``).
+    """
+    counts = Counter(word for doc in docs_tokens for word in doc)
+    words = sorted(w for w, c in counts.items() if c >= min_count)
+    return {w: i for i, w in enumerate(words)}
+
+
+# ---------------------------------------------------------------------------
+# Exercise 01.one_hot
+# ---------------------------------------------------------------------------
+def _one_hot_cases(rng: np.random.Generator) -> list[Case]:
+    vocab = {"cat": 0, "dog": 1, "fish": 2, "the": 3}
+    cases = [
+        Case((["the", "cat"], vocab), label="two words"),
+        Case((["dog", "the", "dog"], vocab), label="a repeated word gives identical rows"),
+        Case((["the", "unicorn", "cat"], vocab), label="'unicorn' is not in the vocabulary"),
+        Case(([], vocab), label="no tokens: shape (0, V)"),
+    ]
+    words = [f"w{i:03d}" for i in range(200)]
+    for n_tokens, size in [(12, 30), (60, 200)]:
+        vocab = {w: i for i, w in enumerate(words[:size])}
+        # A few tokens come from outside the vocabulary, as they do in real text.
+        pool = words[:size] + ["xyz", "qqq"]
+        tokens = [pool[i] for i in rng.integers(0, len(pool), n_tokens)]
+        cases.append(Case((tokens, vocab), label=f"{n_tokens} random tokens, V={size}"))
+    return cases
+
+
+@exercise("01.one_hot", cases=_one_hot_cases)
+def one_hot(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
+    """One row per token, with a single 1 in the column of that token's word.
+
+    tokens: list of n_tokens words. vocab: ``{word: column}`` with V entries.
+    Returns an (n_tokens, V) float64 array. A token that is not in ``vocab``
+    gets an all-zero row: the model has no column for it, and inventing one
+    (or borrowing column 0) would claim it is some other word.
+    """
+    out = np.zeros((len(tokens), len(vocab)), dtype=np.float64)
+    for row, token in enumerate(tokens):
+        col = vocab.get(token)  # None for unknown tokens: leave their row at zero
+        if col is not None:
+            out[row, col] = 1.0
+    return out
+
+
+@mistake("01.one_hot", "A token that is not in the vocabulary should give an all-zero row, "
+         "not raise: look it up with vocab.get(token) and skip the row when it is None.")
+def _one_hot_keyerror(tokens, vocab):
+    out = np.zeros((len(tokens), len(vocab)))
+    for row, token in enumerate(tokens):
+        out[row, vocab[token]] = 1.0
+    return out
+
+
+@mistake("01.one_hot", "The matrix is transposed: one_hot has one ROW per token and one column "
+         "per vocabulary word, so create np.zeros((len(tokens), len(vocab))).")
+def _one_hot_transposed(tokens, vocab):
+    out = np.zeros((len(vocab), len(tokens)))
+    for col, token in enumerate(tokens):
+        if token in vocab:
+            out[vocab[token], col] = 1.0
+    return out
+
+
+@mistake("01.one_hot", "vocab.get(token, 0) puts unknown tokens in column 0, so they look like "
+         "the first vocabulary word. Leave their row all zeros instead.")
+def _one_hot_unknown_first(tokens, vocab):
+    out = np.zeros((len(tokens), len(vocab)))
+    for row, token in enumerate(tokens):
+        out[row, vocab.get(token, 0)] = 1.0
+    return out
+
+
+@mistake("01.one_hot", "vocab.get(token, -1) followed by out[row, -1] = 1 puts unknown tokens in "
+         "the LAST column (index -1 counts from the end). Skip unknown tokens instead.")
+def _one_hot_unknown_last(tokens, vocab):
+    out = np.zeros((len(tokens), len(vocab)))
+    for row, token in enumerate(tokens):
+        out[row, vocab.get(token, -1)] = 1.0
+    return out
+
+
+@mistake("01.one_hot", "You returned one vector for the whole token list (the sum of the "
+         "one-hot rows: that is the bag of words of the next exercise). Return one row per token.")
+def _one_hot_summed(tokens, vocab):
+    out = np.zeros(len(vocab))
+    for token in tokens:
+        if token in vocab:
+            out[vocab[token]] += 1.0
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Exercise 01.bag_of_words
+# ---------------------------------------------------------------------------
+def _bag_of_words_cases(rng: np.random.Generator) -> list[Case]:
+    vocab = {"cat": 0, "dog": 1, "sat": 2, "the": 3}
+    cases = [
+        Case(([["the", "cat", "sat"], ["the", "dog"]], vocab), label="two short documents"),
+        Case(([["the", "dog", "saw", "the", "cat"], ["dog", "dog", "dog"]], vocab),
+             label="repeated words are counted; 'saw' is not in the vocabulary"),
+        Case(([["the", "cat"], [], ["cat"]], vocab), label="an empty document gives a zero row"),
+        Case(([["cat", "the", "cat"]], vocab), label="a single document"),
+        Case(([], vocab), label="no documents: shape (0, V)"),
+    ]
+    words = [f"w{i:03d}" for i in range(300)]
+    for n_docs, size in [(8, 40), (50, 300)]:
+        vocab = {w: i for i, w in enumerate(words[:size])}
+        pool = words[:size] + ["oov"]
+        # Zipf-like draws: a few frequent words, many rare ones, as in real text.
+        p = 1.0 / np.arange(1, len(pool) + 1)
+        p /= p.sum()
+        docs = [[pool[i] for i in rng.choice(len(pool), size=int(rng.integers(0, 30)), p=p)]
+                for _ in range(n_docs)]
+        cases.append(Case((docs, vocab), label=f"{n_docs} random documents, V={size}"))
+    return cases
+
+
+@exercise("01.bag_of_words", cases=_bag_of_words_cases)
+def bag_of_words(docs_tokens: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarray:
+    """Count how often each vocabulary word occurs in each document.
+
+    docs_tokens: list of n_docs documents, each a list of words. vocab: V entries.
+    Returns an (n_docs, V) int64 array of counts; words not in ``vocab`` are ignored.
+    Row d is the sum of the one-hot rows of document d: word order is thrown away.
+    """
+    counts = np.zeros((len(docs_tokens), len(vocab)), dtype=np.int64)
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            col = vocab.get(token)
+            if col is not None:
+                counts[row, col] += 1
+    return counts
+
+
+@mistake("01.bag_of_words", "A word that is not in the vocabulary should be ignored, not raise: "
+         "look it up with vocab.get(token) and skip it when the result is None.")
+def _bag_of_words_keyerror(docs_tokens, vocab):
+    counts = np.zeros((len(docs_tokens), len(vocab)))
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            counts[row, vocab[token]] += 1
+    return counts
+
+
+@mistake("01.bag_of_words", "You recorded whether a word occurs (1 or 0) instead of how many "
+         "times: use counts[row, col] += 1, not = 1.")
+def _bag_of_words_binary(docs_tokens, vocab):
+    counts = np.zeros((len(docs_tokens), len(vocab)))
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            if token in vocab:
+                counts[row, vocab[token]] = 1
+    return counts
+
+
+@mistake("01.bag_of_words", "The matrix is transposed: one ROW per document and one column per "
+         "vocabulary word, i.e. np.zeros((len(docs_tokens), len(vocab))).")
+def _bag_of_words_transposed(docs_tokens, vocab):
+    counts = np.zeros((len(vocab), len(docs_tokens)))
+    for col, doc in enumerate(docs_tokens):
+        for token in doc:
+            if token in vocab:
+                counts[vocab[token], col] += 1
+    return counts
+
+
+@mistake("01.bag_of_words", "You divided by the document length: return the raw counts. "
+         "(TF-IDF normalises later, and an empty document would give 0/0 = NaN here.)")
+def _bag_of_words_frequencies(docs_tokens, vocab):
+    counts = np.zeros((len(docs_tokens), len(vocab)))
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            if token in vocab:
+                counts[row, vocab[token]] += 1
+        counts[row] /= len(doc)
+    return counts
+
+
+@mistake("01.bag_of_words", "vocab.get(token, -1) counts unknown words in the LAST column "
+         "(index -1 counts from the end). Skip words that are not in the vocabulary.")
+def _bag_of_words_unknown_last(docs_tokens, vocab):
+    counts = np.zeros((len(docs_tokens), len(vocab)))
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            counts[row, vocab.get(token, -1)] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# Exercise 01.tfidf
+# ---------------------------------------------------------------------------
+def _random_counts(rng: np.random.Generator, n_docs: int, n_words: int) -> np.ndarray:
+    """Sparse, Zipf-like integer counts: most entries 0, frequent words in many rows."""
+    rate = 3.0 / np.arange(1, n_words + 1) ** 0.8
+    counts = rng.poisson(rate, size=(n_docs, n_words)).astype(np.int64)
+    return counts[:, rng.permutation(n_words)]  # frequent words are not all on the left
+
+
+def _tfidf_cases(rng: np.random.Generator) -> list[Case]:
+    # Column 0 occurs in every document; column 1 twice in one document (so counts and
+    # document frequency differ); columns 2 and 3 in one document each.
+    small = np.array([[1, 2, 0, 1],
+                      [1, 0, 1, 0],
+                      [3, 0, 0, 0]])
+    cases = [
+        Case((small,), label="3 documents, 'word 0' in all of them"),
+        Case((np.array([[2, 1, 0], [0, 0, 0], [1, 0, 1]]),), label="an empty document (all-zero row)"),
+        Case((np.array([[1, 0, 3, 1]]),), label="a single document"),
+        Case((np.array([[1, 0, 2], [0, 0, 1]]),),
+             label="word 1 occurs in no document (all-zero column)"),
+    ]
+    for n_docs, n_words in [(20, 50), (200, 1000)]:
+        cases.append(Case((_random_counts(rng, n_docs, n_words),),
+                          label=f"random counts, {n_docs} documents, {n_words} words"))
+    return cases
+
+
+@exercise("01.tfidf", cases=_tfidf_cases)
+def tfidf(counts: np.ndarray) -> np.ndarray:
+    """TF-IDF weights, exactly as scikit-learn's ``TfidfTransformer()`` computes them.
+
+    counts: (n_docs, V) array of word counts (ints or floats), e.g. from ``bag_of_words``.
+    Returns an (n_docs, V) float64 array: counts times idf, each row scaled to length 1.
+
+    idf = ln((1 + n_docs) / (1 + df)) + 1, where df is the number of documents that
+    contain the word. The "1 +" inside act as one extra document that contains every
+    word, so a word in no document gets a finite idf; the "+ 1" outside keeps words
+    that occur in every document (idf would be 0) from vanishing altogether.
+    An all-zero row (an empty document) stays all zeros.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    n_docs = counts.shape[0]
+    df = (counts > 0).sum(axis=0)                    # (V,) documents containing each word
+    idf = np.log((1 + n_docs) / (1 + df)) + 1        # (V,) natural log
+    weights = counts * idf                           # broadcasts idf over the rows
+    norms = np.linalg.norm(weights, axis=1, keepdims=True)  # (n_docs, 1)
+    # Divide only where the norm is non-zero: an empty document stays a zero row, not NaN.
+    return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
+
+
+def _l2_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+
+
+@mistake("01.tfidf", "This is the unsmoothed IDF, ln(n / df) + 1. scikit-learn's default "
+         "(smooth_idf=True) adds one to both counts: idf = ln((1 + n) / (1 + df)) + 1.")
+def _tfidf_unsmoothed(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return _l2_rows(counts * (np.log(counts.shape[0] / df) + 1))
+
+
+@mistake("01.tfidf", "The '+ 1' after the logarithm is missing, so a word that occurs in every "
+         "document gets weight 0: use idf = ln((1 + n) / (1 + df)) + 1.")
+def _tfidf_no_plus_one(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return _l2_rows(counts * np.log((1 + counts.shape[0]) / (1 + df)))
+
+
+@mistake("01.tfidf", "The IDF uses log base 10 (np.log10); TF-IDF as scikit-learn defines it "
+         "uses the natural logarithm, np.log.")
+def _tfidf_log10(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return _l2_rows(counts * (np.log10((1 + counts.shape[0]) / (1 + df)) + 1))
+
+
+@mistake("01.tfidf", "The IDF uses log base 2 (np.log2); TF-IDF as scikit-learn defines it "
+         "uses the natural logarithm, np.log.")
+def _tfidf_log2(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return _l2_rows(counts * (np.log2((1 + counts.shape[0]) / (1 + df)) + 1))
+
+
+@mistake("01.tfidf", "Document frequency counts documents, not occurrences: use "
+         "df = (counts > 0).sum(axis=0), not counts.sum(axis=0).")
+def _tfidf_df_from_counts(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = counts.sum(axis=0)
+    return _l2_rows(counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1))
+
+
+@mistake("01.tfidf", "n in the IDF is the number of documents, counts.shape[0] (rows), "
+         "not the vocabulary size counts.shape[1].")
+def _tfidf_n_is_vocab(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return _l2_rows(counts * (np.log((1 + counts.shape[1]) / (1 + df)) + 1))
+
+
+# Counting df along axis=1 (one value per document) gives exactly this output too: a
+# constant factor per row cancels in the L2 normalisation. The hint covers both.
+@mistake("01.tfidf", "The IDF has no effect: idf must be one value per word (column), "
+         "df = (counts > 0).sum(axis=0), and the counts multiplied by it before normalising.")
+def _tfidf_no_idf(counts):
+    return _l2_rows(np.asarray(counts, dtype=float))
+
+
+@mistake("01.tfidf", "The rows are not normalised: divide each row by its L2 norm, "
+         "np.linalg.norm(x, axis=1, keepdims=True), so every document vector has length 1.")
+def _tfidf_no_norm(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    return counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
+
+
+@mistake("01.tfidf", "You normalised the columns (axis=0); normalise each document, i.e. each "
+         "row: np.linalg.norm(x, axis=1, keepdims=True).")
+def _tfidf_norm_columns(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
+    return _l2_rows(x.T).T
+
+
+@mistake("01.tfidf", "The rows are scaled to sum 1 (L1 norm); scikit-learn's default is the L2 "
+         "norm: divide by np.sqrt((x ** 2).sum(axis=1, keepdims=True)).")
+def _tfidf_l1(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
+    sums = np.abs(x).sum(axis=1, keepdims=True)
+    return np.divide(x, sums, out=np.zeros_like(x), where=sums > 0)
+
+
+@mistake("01.tfidf", "An empty document has norm 0, and 0 / 0 gives NaN: divide only where the "
+         "norm is non-zero, e.g. np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).")
+def _tfidf_nan_rows(counts):
+    counts = np.asarray(counts, dtype=float)
+    df = (counts > 0).sum(axis=0)
+    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 01.cosine_similarity
+# ---------------------------------------------------------------------------
+def _cosine_cases(rng: np.random.Generator) -> list[Case]:
+    a = np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0]])
+    b = np.array([[2.0, 0.0, 4.0], [1.0, 1.0, 0.0]])
+    cases = [
+        Case((a, b), label="3 vectors against 2"),
+        Case((np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [3.0, 1.0], [-1.0, 2.0]])),
+             label="zero vectors: their similarity is defined as 0"),
+        Case((a, a), label="a matrix against itself: 1 on the diagonal"),
+        Case((np.array([[3.0, -4.0]]), np.array([[-6.0, 8.0]])), label="opposite directions: -1"),
+    ]
+    for n, m, d in [(5, 4, 8), (60, 40, 300)]:
+        cases.append(Case((rng.normal(size=(n, d)), rng.normal(size=(m, d))),
+                          label=f"random vectors, ({n}, {d}) against ({m}, {d})"))
+    cases.append(Case((_random_counts(rng, 30, 200).astype(float), _random_counts(rng, 7, 200).astype(float)),
+                      label="sparse non-negative counts, with some empty rows"))
+    return cases
+
+
+@exercise("01.cosine_similarity", cases=_cosine_cases)
+def cosine_similarity_matrix(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Cosine of the angle between every row of A and every row of B.
+
+    A: (n, d), B: (m, d). Returns an (n, m) float64 array with values in [-1, 1]:
+    entry (i, j) is A[i] . B[j] / (|A[i]| |B[j]|). A zero vector has no direction;
+    like scikit-learn, its similarity to anything is 0 rather than NaN.
+    """
+    A = _l2_rows(np.asarray(A, dtype=np.float64))  # unit-length rows (zero rows stay zero)
+    B = _l2_rows(np.asarray(B, dtype=np.float64))
+    return A @ B.T                                 # (n, d) @ (d, m) -> (n, m) dot products
+
+
+@mistake("01.cosine_similarity", "This is the plain dot product A @ B.T: divide each row of A and "
+         "of B by its L2 norm first, so that only the directions count, not the lengths.")
+def _cosine_dot(A, B):
+    return np.asarray(A, dtype=float) @ np.asarray(B, dtype=float).T
+
+
+@mistake("01.cosine_similarity", "Only A is normalised: divide the rows of B by their norms too.")
+def _cosine_only_a(A, B):
+    return _l2_rows(np.asarray(A, dtype=float)) @ np.asarray(B, dtype=float).T
+
+
+@mistake("01.cosine_similarity", "You normalised columns (axis=0): each vector is a ROW, so use "
+         "np.linalg.norm(X, axis=1, keepdims=True).")
+def _cosine_norm_columns(A, B):
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    return _l2_rows(A.T).T @ _l2_rows(B.T)
+
+
+@mistake("01.cosine_similarity", "This is the cosine distance 1 - cos; return the similarity itself.")
+def _cosine_distance(A, B):
+    return 1.0 - cosine_similarity_matrix(A, B)
+
+
+@mistake("01.cosine_similarity", "A zero vector has norm 0 and 0 / 0 gives NaN: divide only where "
+         "the norm is non-zero so zero vectors get similarity 0 (as scikit-learn does).")
+def _cosine_nan(A, B):
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    return (A / np.linalg.norm(A, axis=1, keepdims=True)) @ (B / np.linalg.norm(B, axis=1, keepdims=True)).T
+
+
+# ---------------------------------------------------------------------------
+# Exercise 01.search
+# ---------------------------------------------------------------------------
+def _search_cases(rng: np.random.Generator) -> list[Case]:
+    docs = np.array([[1.0, 0.0, 0.0, 1.0],
+                     [0.0, 1.0, 1.0, 0.0],
+                     [5.0, 5.0, 0.0, 0.0],   # long document: large dot products, mediocre cosine
+                     [1.0, 0.0, 0.0, 0.0],
+                     [0.0, 0.0, 1.0, 1.0]])
+    query = np.array([1.0, 0.0, 0.0, 0.8])
+    dup = np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 2.0, 1.0], [1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
+    cases = [
+        Case((query, docs, 3), label="top 3 of 5 documents"),
+        Case((np.array([1.0, 1.0, 0.0]), dup, 3),
+             label="documents 1, 3 and 4 are identical: ties go to the lower index first"),
+        Case((query, docs, 1), label="k=1"),
+        Case((query, docs, 8), label="k larger than the number of documents: all 5, ranked"),
+        Case((np.zeros(4), docs, 2), label="all-zero query: every score is 0, so documents 0, 1"),
+        Case((query, docs, 0), label="k=0: an empty result"),
+    ]
+    for n_docs, dim, k in [(30, 20, 5), (500, 300, 10)]:
+        docs = rng.poisson(0.3, size=(n_docs, dim)).astype(float)
+        cases.append(Case((rng.poisson(0.5, size=dim).astype(float), docs, k),
+                          label=f"random counts, {n_docs} documents, k={k}"))
+    return cases
+
+
+@exercise("01.search", cases=_search_cases, rtol=0.0, atol=1e-6)
+def search(query_vec: np.ndarray, doc_matrix: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` documents most similar (by cosine) to the query, best first.
+
+    query_vec: (V,) vector. doc_matrix: (n_docs, V) (e.g. TF-IDF rows). k: how many.
+    Returns an int64 array of min(k, n_docs) row indices, like slicing a list:
+    asking for more documents than there are returns all of them, ranked.
+    Equal scores keep their original order (lower index first), so results are
+    reproducible; an all-zero query scores 0 everywhere and returns 0, 1, 2, ...
+    """
+    scores = cosine_similarity_matrix(np.asarray(query_vec)[None, :], doc_matrix)[0]  # (n_docs,)
+    # Sorting -scores ranks the best first; a stable sort keeps ties in index order.
+    order = np.argsort(-scores, kind="stable")
+    return order[:k]
+
+
+def _cos_scores(query_vec, doc_matrix):
+    return cosine_similarity_matrix(np.asarray(query_vec)[None, :], doc_matrix)[0]
+
+
+@mistake("01.search", "The ranking is ascending, so the least similar documents come first: "
+         "sort by -scores (np.argsort(-scores, kind='stable')) to put the best first.")
+def _search_ascending(query_vec, doc_matrix, k):
+    return np.argsort(_cos_scores(query_vec, doc_matrix), kind="stable")[:k]
+
+
+@mistake("01.search", "You returned the similarity scores; return the document indices "
+         "(the output of np.argsort), best first.")
+def _search_scores(query_vec, doc_matrix, k):
+    return np.sort(_cos_scores(query_vec, doc_matrix))[::-1][:k]
+
+
+@mistake("01.search", "The documents are ranked by the dot product, which favours long "
+         "documents: rank by cosine similarity (normalise the query and the rows first).")
+def _search_dot(query_vec, doc_matrix, k):
+    scores = np.asarray(doc_matrix, dtype=float) @ np.asarray(query_vec, dtype=float)
+    return np.argsort(-scores, kind="stable")[:k]
+
+
+@mistake("01.search", "Off by one: the best document (position 0 of the ranking) is skipped. "
+         "Return order[:k], which starts at the top result.")
+def _search_skip_first(query_vec, doc_matrix, k):
+    return np.argsort(-_cos_scores(query_vec, doc_matrix), kind="stable")[1:k + 1]
+
+
+@mistake("01.search", "Off by one: return exactly k indices, order[:k] (Python slices stop "
+         "before the end index).")
+def _search_k_plus_one(query_vec, doc_matrix, k):
+    return np.argsort(-_cos_scores(query_vec, doc_matrix), kind="stable")[:k + 1]
+
+
+@mistake("01.search", "Ties come out in reverse order: reversing an ascending sort "
+         "(argsort(scores)[::-1]) also reverses equal scores. Use np.argsort(-scores, "
+         "kind='stable')[:k] so that ties keep the lower index first.")
+def _search_reversed_ties(query_vec, doc_matrix, k):
+    return np.argsort(_cos_scores(query_vec, doc_matrix), kind="stable")[::-1][:k]

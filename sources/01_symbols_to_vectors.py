@@ -1,0 +1,706 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · From symbols to vectors
+#
+# A computer sees the word *marriage* as eight letters, a symbol with no meaning.
+# To compare, rank or search texts, we first turn them into **vectors**: lists of
+# numbers where "alike" becomes "close". This notebook builds the oldest and still
+# very useful recipe, the one behind classic search engines: **one-hot vectors,
+# bags of words and TF-IDF**, compared with **cosine similarity**.
+#
+# **Goals.** By the end you can
+#
+# 1. turn words into one-hot vectors and documents into bag-of-words count vectors;
+# 2. weight the counts with TF-IDF, exactly as scikit-learn does, and say why;
+# 3. compare vectors with cosine similarity and rank documents for a query (a first search engine);
+# 4. explain why these vectors are stored as *sparse* matrices, and what the
+#    *curse of dimensionality* does to distances.
+#
+# **Prerequisites.** Notebook 00 (how `check` works), Python lists and dicts, and NumPy
+# basics: arrays, `shape`, `axis=`, broadcasting. No machine learning needed.
+#
+# **Time.** About 60 to 90 minutes to read and do the five exercises. Running every
+# cell takes under 30 seconds on a laptop CPU, with less than 1 GB of memory; no GPU,
+# no internet.
+#
+# **Data.** *The Devil's Dictionary* by Ambrose Bierce (1911, public domain): about
+# 1000 satirical definitions, shipped with the course.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import scipy.sparse
+from IPython.display import display
+
+import embedlab
+from embedlab import check
+from embedlab.data import load_devils_dictionary
+from embedlab.tfidf import build_vocab, tokenize
+
+notebook_started = time.perf_counter()
+np.set_printoptions(precision=3, suppress=True, linewidth=110)
+
+# %% [markdown]
+# ## 1. A tiny example first
+#
+# Three "documents", short enough to check everything by hand:
+
+# %%
+tiny_texts = [
+    "The cat sat on the mat.",
+    "The dog sat on the log.",
+    "The cat chased the dog!",
+]
+
+# %% [markdown]
+# **Tokenising** splits a text into words. `embedlab.tfidf.tokenize` lowercases the
+# text and keeps runs of letters (`[a-z]+`, with one inner apostrophe allowed, as in
+# *don't*), so *The* and *the* become the same word and punctuation disappears.
+# The **vocabulary** gives every distinct word a column number; `build_vocab` sorts
+# the words alphabetically so the columns are always the same.
+
+# %%
+tiny_docs = [tokenize(text) for text in tiny_texts]
+tiny_vocab = build_vocab(tiny_docs)
+print(tiny_docs)
+print(tiny_vocab)
+
+# %% [markdown]
+# Eight distinct words, so in this tiny world every word will become a vector with
+# 8 entries. (`help(tokenize)` shows the exact rule; you will use these two helpers
+# as they are.)
+#
+# ## 2. One-hot vectors
+#
+# The simplest vector for a word: all zeros except a single 1 in the word's column.
+# With the vocabulary above, *cat* (column 0) is `[1, 0, 0, 0, 0, 0, 0, 0]` and *the*
+# (column 7) is `[0, 0, 0, 0, 0, 0, 0, 1]`.
+#
+# A word that is not in the vocabulary (*unicorn*) has no column: it gets an all-zero
+# row. That is the honest answer "I have never seen this word"; putting its 1 in some
+# column would claim it is another word.
+#
+# ### Exercise 01.one_hot
+#
+# Write `one_hot(tokens, vocab)`: one row per token, one column per vocabulary word.
+
+# %%
+def one_hot(tokens, vocab):
+    """One-hot encode a list of words.
+
+    tokens: list of n_tokens words (str). vocab: dict {word: column}, V entries.
+    Returns an (n_tokens, V) float array: row i has a single 1.0 in column vocab[tokens[i]],
+    or is all zeros when tokens[i] is not in vocab.
+    """
+    ### BEGIN SOLUTION
+    #> Start from np.zeros((len(tokens), len(vocab))), then for each token that is in
+    #> vocab set a 1 in its column (vocab.get(token) returns None for unknown words).
+    out = np.zeros((len(tokens), len(vocab)))
+    for row, token in enumerate(tokens):
+        col = vocab.get(token)
+        if col is not None:
+            out[row, col] = 1.0
+    return out
+    ### END SOLUTION
+
+
+# %%
+check(one_hot)
+
+# %% [markdown]
+# Once your `one_hot` passes, the next cell uses it (until then it uses the reference,
+# and says so). Look at the one-hot rows of the first sentence, plus an unknown word:
+
+# %%
+one_hot = embedlab.yours_or_reference(one_hot)
+
+sentence = tiny_docs[0] + ["unicorn"]
+print("columns:", list(tiny_vocab))
+for word, row in zip(sentence, one_hot(sentence, tiny_vocab)):
+    print(f"{word:>8}", row.astype(int))
+
+# %% [markdown]
+# Two things to notice:
+#
+# * The two *the* rows are identical: one-hot vectors describe words, not positions.
+# * Every pair of **different** words is equally far apart: the dot product of the
+#   *cat* and *dog* rows is 0, exactly as for *cat* and *mat*. One-hot vectors know
+#   nothing about meaning. Learning vectors where *cat* is closer to *dog* than to *mat*
+#   is what the rest of the course is about.
+#
+# They are also huge: one column per vocabulary word. Keep that in mind for section 6.
+#
+# ## 3. Bag of words
+#
+# To turn a whole **document** into one vector, add up the one-hot rows of its words:
+# entry *j* is the number of times word *j* occurs. This is the **bag of words**: the
+# words are thrown into a bag and their order is lost. *"the dog bit the man"* and
+# *"the man bit the dog"* get the same vector.
+#
+# ### Exercise 01.bag_of_words
+#
+# Write `bag_of_words(docs_tokens, vocab)`: one row per document, one column per word,
+# holding counts. Words that are not in the vocabulary are ignored.
+
+# %%
+def bag_of_words(docs_tokens, vocab):
+    """Count the vocabulary words of each document.
+
+    docs_tokens: list of n_docs documents, each a list of words. vocab: dict {word: column}, V entries.
+    Returns an (n_docs, V) array of counts (integers): entry (d, j) is how many times word j
+    occurs in document d. Words not in vocab are skipped; an empty document is a row of zeros.
+    """
+    ### BEGIN SOLUTION
+    #> Start from np.zeros((len(docs_tokens), len(vocab)), dtype=int), then loop over the
+    #> documents and their words and add 1 in the word's column (skip unknown words).
+    counts = np.zeros((len(docs_tokens), len(vocab)), dtype=int)
+    for row, doc in enumerate(docs_tokens):
+        for token in doc:
+            col = vocab.get(token)
+            if col is not None:
+                counts[row, col] += 1
+    return counts
+    ### END SOLUTION
+
+
+# %%
+check(bag_of_words)
+
+# %%
+bag_of_words = embedlab.yours_or_reference(bag_of_words)
+
+tiny_counts = bag_of_words(tiny_docs, tiny_vocab)
+print(" " * 26, "  ".join(f"{w:>6}" for w in tiny_vocab))
+for text, row in zip(tiny_texts, tiny_counts):
+    print(f"{text:<26}", "  ".join(f"{c:>6}" for c in row))
+
+# %% [markdown]
+# Each sentence is now a point in an 8-dimensional space. *the* has count 2 in every
+# sentence, the largest count of all, yet it says nothing about what a sentence is
+# about. That is the problem TF-IDF fixes. First, real data.
+#
+# ## 4. Real data: *The Devil's Dictionary*
+#
+# `load_devils_dictionary()` returns a list of `(word, definition)` pairs. Each entry is
+# one document; we index the headword together with its definition, so that searching
+# for *lawyer* finds the entry **lawyer** itself.
+
+# %%
+entries = load_devils_dictionary()
+headwords = [word for word, _ in entries]
+texts = [f"{word} {definition}" for word, definition in entries]
+print(len(entries), "entries")
+for word, definition in entries[:3]:
+    print(f"- {word}: {definition[:110]}{'...' if len(definition) > 110 else ''}")
+print("- lawyer:", dict(entries)["lawyer"])
+print("- liar:  ", dict(entries)["liar"])
+
+# %%
+docs = [tokenize(text) for text in texts]
+vocab = build_vocab(docs)
+counts = bag_of_words(docs, vocab)
+words = np.array(sorted(vocab, key=vocab.get))   # words[j] is the word of column j
+
+lengths = counts.sum(axis=1)
+print("counts:", counts.shape, "(documents x vocabulary words)")
+print(f"words per entry: median {np.median(lengths):.0f}, longest {lengths.max()}")
+total = counts.sum(axis=0)
+print("most frequent words:", ", ".join(words[np.argsort(-total, kind="stable")[:10]]))
+
+# %% [markdown]
+# You should see **997 entries** and a vocabulary of **11,099 words**. The most frequent
+# words are *the, of, a, and, to, in, n* ("n." marks a noun in each definition): words
+# that occur everywhere and tell entries apart poorly.
+#
+# ## 5. TF-IDF: weigh words by how informative they are
+#
+# **TF-IDF** (term frequency × inverse document frequency) keeps the counts (the *term
+# frequency*) but multiplies each column by a weight that is small for words found in
+# many documents and large for rare ones. With $n$ documents, and $\mathrm{df}_j$ the
+# number of documents that contain word $j$:
+#
+# $$\mathrm{idf}_j = \ln\frac{1 + n}{1 + \mathrm{df}_j} + 1, \qquad
+# \text{tfidf}_{d,j} = \text{count}_{d,j} \cdot \mathrm{idf}_j,$$
+#
+# and finally each row is divided by its length (L2 norm), so that a long document
+# does not get a long vector just for being long.
+#
+# This is exactly scikit-learn's default (`TfidfTransformer()`, `smooth_idf=True`,
+# `norm="l2"`). Why the ones?
+#
+# * The $1 +$ inside the fraction ("smoothing") acts as if one extra document contained
+#   every word once: a word in no document gets a finite weight instead of a division by zero.
+# * The $+ 1$ after the logarithm keeps words that occur in **every** document: their
+#   $\ln$ part is 0, and without the $+1$ they would vanish entirely.
+# * `np.log` is the natural logarithm. Other bases only scale the $\ln$ part, but
+#   together with the $+1$ that changes the weights, so we stick to scikit-learn's choice.
+#
+# On the tiny example, with $n = 3$: *the* is in all 3 sentences, so
+# $\mathrm{idf} = \ln(4/4) + 1 = 1$; *cat* is in 2, so $\ln(4/3) + 1 \approx 1.29$;
+# *mat* is in 1, so $\ln(4/2) + 1 \approx 1.69$.
+#
+# ### Exercise 01.tfidf
+#
+# Write `tfidf(counts)`. Keep an empty document (an all-zero row) all zeros: dividing
+# it by its norm, 0, would give NaN.
+
+# %%
+def tfidf(counts):
+    """TF-IDF weights of a count matrix, as scikit-learn's TfidfTransformer() computes them.
+
+    counts: (n_docs, V) array of word counts (ints or floats).
+    Returns an (n_docs, V) float64 array: counts * idf, then each row divided by its L2 norm
+    (all-zero rows stay zero). idf = ln((1 + n_docs) / (1 + df)) + 1, where df[j] is the
+    number of documents whose count of word j is > 0.
+    """
+    ### BEGIN SOLUTION
+    #> Compute document frequency df (how many documents contain each word: (counts > 0)
+    #> summed over axis 0), then idf = ln((1 + n) / (1 + df)) + 1, multiply the counts by it,
+    #> and L2-normalise each row, leaving all-zero rows at zero.
+    counts = np.asarray(counts, dtype=float)
+    n_docs = counts.shape[0]
+    df = (counts > 0).sum(axis=0)
+    idf = np.log((1 + n_docs) / (1 + df)) + 1
+    weights = counts * idf
+    norms = np.linalg.norm(weights, axis=1, keepdims=True)
+    return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
+    ### END SOLUTION
+
+
+# %%
+check(tfidf)
+
+# %%
+tfidf = embedlab.yours_or_reference(tfidf)
+
+print("tiny example, TF-IDF rows (each has length 1):")
+print("columns:", list(tiny_vocab))
+print(tfidf(tiny_counts))
+
+# %% [markdown]
+# In each sentence *the* (last column) now weighs less than the rarer words, although
+# it occurs twice. Every row has length 1.
+#
+# ### Your TF-IDF next to scikit-learn's
+#
+# scikit-learn's `TfidfVectorizer` does tokenising, counting and weighting in one go.
+# Given our tokenizer, it finds the same vocabulary (also sorted) and the same matrix,
+# stored sparse (section 6 explains why):
+
+# %%
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+X = tfidf(counts)                                     # ours: (997, 11099) dense float64
+vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None)
+X_sklearn = vectorizer.fit_transform(texts)           # scikit-learn's: a scipy sparse matrix
+
+print("same vocabulary:", vectorizer.vocabulary_ == vocab)
+print("largest difference:", np.abs(X - X_sklearn.toarray()).max())
+
+i = headwords.index("marriage")
+print(f"\n'marriage': {entries[i][1]}\n")
+print(f"{'word':>12} {'count':>6} {'idf':>6} {'ours':>8} {'sklearn':>8}")
+for j in np.argsort(-X[i], kind="stable")[:8]:
+    print(f"{words[j]:>12} {counts[i, j]:>6} {vectorizer.idf_[j]:>6.2f} {X[i, j]:>8.4f} {X_sklearn[i, j]:>8.4f}")
+
+# %% [markdown]
+# The two agree to about $10^{-16}$ (floating-point rounding). In the *marriage* entry
+# the top words are *two* (it occurs twice), then rare, telling words: *slaves*,
+# *mistress*, *community*, ... *a* occurs three times but does not make the top 8. The plot
+# shows the same shift for the entry **love**: by raw counts its top words are *the,
+# and, by, from, is*; by TF-IDF weight, *patient, under, ailments, caries, insanity*.
+
+# %%
+def top_words_plot(headword, k=8):
+    i = headwords.index(headword)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for ax, values, title in [(axes[0], counts[i].astype(float), "raw counts"),
+                              (axes[1], X[i], "TF-IDF weights")]:
+        top = np.argsort(-values, kind="stable")[:k][::-1]
+        ax.barh(words[top], values[top], color="#0969da" if title == "raw counts" else "#1a7f37")
+        ax.set_title(f"'{headword}': top {k} words by {title}")
+    fig.tight_layout()
+    plt.show()
+
+
+top_words_plot("love")
+
+# %% [markdown]
+# ## 6. Cosine similarity
+#
+# Two documents are alike when their vectors point in the same **direction**. The
+# cosine of the angle between two vectors $a$ and $b$ is
+#
+# $$\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert},$$
+#
+# 1 for the same direction, 0 for vectors with nothing in common (no shared words, for
+# counts), −1 for opposite directions. Dividing by the lengths is the point: the plain
+# dot product $a \cdot b$ grows with the length of the documents, so long definitions
+# would look similar to everything. A zero vector has no direction; like scikit-learn
+# we define its similarity as 0.
+#
+# ### Exercise 01.cosine_similarity
+#
+# Write `cosine_similarity_matrix(A, B)`: the cosine of every row of `A` with every row of
+# `B`, computed for all pairs at once with one matrix product (no Python loops needed).
+
+# %%
+def cosine_similarity_matrix(A, B):
+    """Cosine similarity of every row of A with every row of B.
+
+    A: (n, d) array, B: (m, d) array. Returns an (n, m) float array whose entry (i, j) is
+    cos(A[i], B[j]) = A[i] . B[j] / (|A[i]| |B[j]|), and 0 when A[i] or B[j] is all zeros.
+    """
+    ### BEGIN SOLUTION
+    #> Divide each row of A and of B by its L2 norm (keep zero rows at zero), then one
+    #> matrix product of the normalised A with the transpose of the normalised B.
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    norm_a = np.linalg.norm(A, axis=1, keepdims=True)
+    norm_b = np.linalg.norm(B, axis=1, keepdims=True)
+    A = np.divide(A, norm_a, out=np.zeros_like(A), where=norm_a > 0)
+    B = np.divide(B, norm_b, out=np.zeros_like(B), where=norm_b > 0)
+    return A @ B.T
+    ### END SOLUTION
+
+
+# %%
+check(cosine_similarity_matrix)
+
+# %% [markdown]
+# A heatmap of the cosine similarities between a few entries. TF-IDF rows already have
+# length 1, so here cosine is just the dot product; the diagonal is 1.
+
+# %%
+cosine_similarity_matrix = embedlab.yours_or_reference(cosine_similarity_matrix)
+
+chosen = ["lawyer", "liar", "prevaricator", "academe", "academy",
+          "marriage", "love", "bride", "husband", "king", "queen"]
+rows = [headwords.index(w) for w in chosen]
+sim = cosine_similarity_matrix(X[rows], X[rows])
+
+fig, ax = plt.subplots(figsize=(6.4, 5.4))
+im = ax.imshow(sim, cmap="viridis", vmin=0, vmax=0.6)
+ax.set_xticks(range(len(chosen)), chosen, rotation=45, ha="right")
+ax.set_yticks(range(len(chosen)), chosen)
+for a in range(len(chosen)):
+    for b in range(len(chosen)):
+        if a != b and sim[a, b] >= 0.1:
+            ax.text(b, a, f"{sim[a, b]:.2f}", ha="center", va="center", fontsize=8, color="white")
+fig.colorbar(im, ax=ax, label="cosine similarity (colours capped at 0.6)")
+ax.set_title("TF-IDF cosine similarity between dictionary entries")
+fig.tight_layout()
+plt.show()
+print(f"cosine(bride, marriage) = {sim[chosen.index('bride'), chosen.index('marriage')]:.3f}")
+
+# %% [markdown]
+# What to see: *lawyer* and *liar* score 0.24 (Bierce defines a liar as "a lawyer with a
+# roving commission", so they share the rare word *lawyer*), *liar* and *prevaricator* 0.21, and
+# *academe* and *academy* are the most similar pair of the whole dictionary (about 0.51:
+# their definitions share words). Most other pairs are near 0: short definitions rarely
+# share a rare word. *Bride* and *marriage* score only 0.05 although they are about the
+# same thing: TF-IDF only sees **shared words**, not related meanings. Dense, learned
+# embeddings (next notebooks) fix exactly this.
+#
+# ## 7. Sparse versus dense
+#
+# Our `X` is a dense NumPy array: it stores every entry, zeros included. Almost all of
+# them are zeros, since an entry uses a few dozen of the 11,099 words. A **sparse** matrix
+# (here scipy's CSR format) stores only the non-zero values and their positions.
+
+# %%
+X_sparse = scipy.sparse.csr_matrix(X)
+dense_mb = X.nbytes / 1e6
+sparse_mb = (X_sparse.data.nbytes + X_sparse.indices.nbytes + X_sparse.indptr.nbytes) / 1e6
+print(f"shape {X.shape}, non-zeros {X_sparse.nnz:,}, density {X_sparse.nnz / X.size:.2%}")
+print(f"dense:  {dense_mb:6.1f} MB")
+print(f"sparse: {sparse_mb:6.2f} MB  ({dense_mb / sparse_mb:.0f} times smaller)")
+n_tokens = int(lengths.sum())
+print(f"\nand one-hot rows for all {n_tokens:,} tokens would take "
+      f"{n_tokens * len(vocab) * 8 / 1e9:.1f} GB dense")
+
+# %% [markdown]
+# You should see a density of about **0.4 %**: the dense matrix takes about **89 MB**,
+# the sparse one about **0.5 MB**, some 170 times less. One-hot rows for every word of the
+# dictionary would need more than 5 GB dense, more memory than a Binder session has.
+# That is why scikit-learn returns sparse matrices, and why we never build that one-hot
+# matrix. Sparse matrices also compute faster: all 997 × 997 cosine similarities take a
+# sparse matrix product (rows already have length 1):
+
+# %%
+started = time.perf_counter()
+all_pairs = (X_sparse @ X_sparse.T).toarray()          # (997, 997) cosine similarities
+print(f"997 x 997 cosine matrix from the sparse matrix in {time.perf_counter() - started:.3f} s")
+np.fill_diagonal(all_pairs, 0)
+a, b = np.unravel_index(np.argmax(all_pairs), all_pairs.shape)
+print(f"most similar pair of entries: {headwords[a]!r} and {headwords[b]!r} ({all_pairs[a, b]:.2f})")
+pairs = all_pairs[np.triu_indices_from(all_pairs, k=1)]   # each pair once, no diagonal
+print(f"median cosine of a pair: {np.median(pairs):.3f}; pairs below 0.1: {(pairs < 0.1).mean():.0%}")
+
+# %% [markdown]
+# ## 8. The curse of dimensionality
+#
+# Our documents live in 11,099 dimensions. High-dimensional spaces behave strangely:
+# as the number of dimensions grows, **all points become about equally far apart**, so
+# "the nearest point" stops meaning much. Let's measure it with random points in a cube:
+# 200 points, dimension 2 up to 10,000; for each point, the ratio of its distance to its
+# nearest neighbour and to its farthest point. In 2-D the nearest neighbour is far closer
+# than the farthest point (ratio near 0); the higher the dimension, the closer the ratio
+# gets to 1.
+
+# %%
+from scipy.spatial.distance import pdist, squareform
+
+rng = np.random.default_rng(0)
+dims = [2, 10, 100, 1_000, 10_000]
+ratios, spreads = [], []
+fig, (ax_hist, ax_ratio) = plt.subplots(1, 2, figsize=(10, 3.6))
+for d in dims:
+    points = rng.random((200, d))              # uniform in the unit cube [0, 1]^d
+    dist = pdist(points)                       # the 200 * 199 / 2 pairwise distances
+    square = squareform(dist)
+    np.fill_diagonal(square, np.nan)           # ignore each point's distance to itself
+    ratios.append(np.mean(np.nanmin(square, axis=1) / np.nanmax(square, axis=1)))
+    spreads.append(dist.std() / dist.mean())
+    heights, edges = np.histogram(dist / dist.mean(), bins=np.linspace(0, 2.2, 111))
+    ax_hist.stairs(heights / heights.max(), edges, lw=1.8, label=f"d = {d:,}")
+ax_hist.set_xlabel("pairwise distance / mean distance")
+ax_hist.set_ylabel("number of pairs (peak = 1)")
+ax_hist.set_title("Distances concentrate as the dimension grows")
+ax_hist.set_ylim(0, 1.45)
+ax_hist.legend(ncol=3, fontsize=8, loc="upper center")
+ax_ratio.semilogx(dims, ratios, "o-", color="#cf222e")
+ax_ratio.set_ylim(0, 1)
+ax_ratio.set_xlabel("dimension d")
+ax_ratio.set_ylabel("nearest / farthest distance")
+ax_ratio.set_title("Nearest is almost as far as farthest")
+fig.tight_layout()
+plt.show()
+for d, r, s in zip(dims, ratios, spreads):
+    print(f"d = {d:>6,}: nearest/farthest = {r:.2f}, spread of distances (std/mean) = {s:.3f}")
+
+# %% [markdown]
+# You should see the ratio climb from about **0.04** in 2-D to about **0.97** at
+# 10,000 dimensions, and the histograms shrink into a narrow spike around the mean
+# distance (each histogram is scaled to the same peak height so that their widths compare).
+#
+# Why does TF-IDF search still work then? Because real documents are not random points:
+# each uses a handful of words, and two entries are only similar when they share rare
+# ones. Cosine on sparse vectors relies on that overlap. The flip side is what we saw
+# above: the median pair of entries has a cosine of about 0.04 and nine pairs in ten
+# score below 0.1, sharing at most common words like *the* or *n*, so the scores
+# cannot tell near-misses from the unrelated. Learned embeddings squeeze meaning into a few hundred dense
+# dimensions where distances are informative.
+#
+# ## 9. A first search engine
+#
+# To search, turn the query into a vector **with the dictionary's idf weights** (a query
+# word's weight should reflect how rare it is in the dictionary, not in the query), rank
+# the entries by cosine similarity, and return the best `k`.
+#
+# ### Exercise 01.search
+#
+# Write `search(query_vec, doc_matrix, k)`: the indices of the `k` rows of `doc_matrix`
+# most similar to `query_vec`, best first. Equal scores keep the lower index first
+# (`np.argsort(..., kind="stable")` does that), and asking for more results than there
+# are documents returns them all, as slicing a list does. You may use your
+# `cosine_similarity_matrix`.
+
+# %%
+def search(query_vec, doc_matrix, k):
+    """Indices of the k documents most similar to the query (cosine), best first.
+
+    query_vec: (V,) array. doc_matrix: (n_docs, V) array. k: number of results.
+    Returns an integer array of min(k, n_docs) row indices of doc_matrix, sorted by
+    decreasing cosine similarity; equal scores keep the lower index first.
+    """
+    ### BEGIN SOLUTION
+    #> Compute the cosine of the query with every row (make the query a (1, V) matrix
+    #> with query_vec[None, :]), sort the scores in decreasing order with a stable sort
+    #> (np.argsort of the negated scores, kind="stable"), and keep the first k indices.
+    scores = cosine_similarity_matrix(np.asarray(query_vec)[None, :], doc_matrix)[0]
+    return np.argsort(-scores, kind="stable")[:k]
+    ### END SOLUTION
+
+
+# %%
+check(search)
+
+# %%
+search = embedlab.yours_or_reference(search)
+
+n_docs = counts.shape[0]
+df = (counts > 0).sum(axis=0)
+idf = np.log((1 + n_docs) / (1 + df)) + 1            # the dictionary's idf, shape (V,)
+
+
+def query_vector(query):
+    """The query as a (V,) TF-IDF vector, weighted with the dictionary's idf."""
+    return bag_of_words([tokenize(query)], vocab)[0] * idf
+
+
+def show_results(query, k=5):
+    """Print the k best entries for a query, with their cosine scores."""
+    q = query_vector(query)
+    unknown = [w for w in tokenize(query) if w not in vocab]
+    if unknown:
+        print("not in the vocabulary (ignored):", ", ".join(unknown))
+    if not q.any():
+        print("No word of the query is in the dictionary's vocabulary: nothing to rank.")
+        return
+    scores = cosine_similarity_matrix(q[None, :], X)[0]
+    for rank, i in enumerate(search(q, X, k), start=1):
+        if scores[i] == 0:
+            print(f"{rank}. (no further entry contains a word of the query)")
+            break
+        definition = entries[i][1]
+        print(f"{rank}. {scores[i]:.3f}  {headwords[i]}: {definition[:90]}{'...' if len(definition) > 90 else ''}")
+
+
+show_results("marriage")
+
+# %% [markdown]
+# Searching **marriage**, you should see the entry **marriage** first, then **love**
+# ("a temporary insanity curable by marriage"), **refusal** and **incubus**, and then
+# nothing: these are the only four entries that contain the word. **Bride**, **husband**
+# and **wedding** are not found, because their definitions do not use it. Keyword search
+# finds words, not meanings.
+#
+# Try a few more:
+
+# %%
+for query, k in [("lawyer", 3), ("money and wealth", 3), ("dog", 5)]:
+    print(f"--- {query}")
+    show_results(query, k=k)
+
+# %% [markdown]
+# You should see: *lawyer* finds **lawyer**, then **liar**. *money and wealth* finds
+# **impunity** first, whose whole definition is "Wealth.", then **eulogy** and
+# **architect**; *and* is in most entries, so its low idf barely moves the ranking.
+# *dog* finds **reverence** ("the spiritual attitude of a man to a god and a dog to a
+# man"), **medicine** and **effect** before the entry **dog** itself, which only comes
+# 5th: its long definition dilutes the word. Cosine compares directions, and a long
+# entry about many things points a little in every direction.
+#
+# ### Search it yourself
+#
+# Type a query in the box and press <kbd>Enter</kbd>. (In a static view of this notebook,
+# such as GitHub's, the box does not appear: run the notebook.)
+
+# %%
+import ipywidgets as widgets
+
+query_box = widgets.Text(value="marriage", description="Query:", continuous_update=False,
+                         placeholder="a few words, then Enter")
+results_out = widgets.Output()
+
+
+def on_query_change(change):
+    with results_out:
+        results_out.clear_output(wait=True)
+        show_results(change["new"], k=8)
+
+
+query_box.observe(on_query_change, names="value")
+on_query_change({"new": query_box.value})
+display(widgets.VBox([query_box, results_out]))
+
+# %% [markdown]
+# ## Summary
+#
+# * **One-hot**: a word is a vector with a single 1; unknown words give zeros. All words
+#   are equally different, and the vectors are as long as the vocabulary.
+# * **Bag of words**: a document is the sum of its one-hot rows, i.e. word counts; word
+#   order is lost.
+# * **TF-IDF**: counts × idf, with idf = ln((1+n)/(1+df)) + 1 (scikit-learn's default),
+#   then each row scaled to length 1. Rare words weigh more than *the*.
+# * **Cosine similarity** compares directions, not lengths; with L2-normalised rows it is a
+#   dot product, and for many documents at once one matrix product.
+# * These vectors are **sparse** (0.4 % non-zeros here): store them as scipy sparse
+#   matrices. In high dimensions **distances concentrate**, and TF-IDF only sees shared
+#   words, not related meanings (*bride* vs *marriage*).
+#
+# **Next:** notebook 02 learns dense word vectors from text, where *bride* and
+# *marriage* can end up close.
+#
+# ## Check your understanding
+#
+# **1.** Why does scikit-learn add 1 after the logarithm in the idf? What would happen to
+# the word *n* (the "n." for noun, found in 827 of the 997 entries) and to a word found in
+# every entry without it?
+#
+# <details><summary>Answer</summary>
+#
+# Without the $+1$, idf $= \ln\frac{1+n}{1+\mathrm{df}}$, which is exactly 0 for a word in
+# every document, so that word would disappear from every vector. *n* would keep only
+# $\ln(998/828) \approx 0.19$. With the $+1$ such words keep a small weight (1, or 1.19)
+# compared with rare words (up to $\ln(998/2) + 1 \approx 7.2$): they matter less but
+# still count, which makes the weights less brittle.
+# </details>
+#
+# **2.** Two entries have the same TF-IDF vector except that one is the other repeated
+# twice ("a b" and "a b a b"). What is their cosine similarity, and what is their
+# dot product compared with each entry's dot product with itself?
+#
+# <details><summary>Answer</summary>
+#
+# Their cosine is exactly 1: doubling every count doubles the vector's length but keeps
+# its direction, and cosine divides the length out. (After `tfidf`'s L2 normalisation the
+# two rows are even identical.) On raw counts the dot product would be 2 times the
+# shorter one's dot product with itself: the dot product rewards length, which is why
+# we rank by cosine.
+# </details>
+#
+# **3.** A colleague builds a one-hot matrix for every token of a 1-million-word
+# corpus with a 50,000-word vocabulary, as a dense float64 NumPy array. How much memory
+# is that, and what would you do instead?
+#
+# <details><summary>Answer</summary>
+#
+# $10^6 \times 5 \times 10^4 \times 8$ bytes $= 4 \times 10^{11}$ bytes, 400 GB. Each row
+# holds a single 1, so store only the column index of each token (a 1-million-entry
+# integer array, 8 MB), or a sparse matrix; to count words, go straight to bag-of-words
+# counts as `bag_of_words` does, or use scikit-learn's `CountVectorizer`, which returns
+# a sparse matrix.
+# </details>
+#
+# **4.** Searching *dog* ranks **reverence** above the entry **dog** itself. Is that a bug
+# in `search`?
+#
+# <details><summary>Answer</summary>
+#
+# No. The query vector has a single non-zero entry, so its cosine with an entry is that
+# entry's (normalised) TF-IDF weight for *dog*. **reverence** is short and mentions *dog*
+# twice, so *dog* is a large part of its vector; the entry **dog** is long and spreads
+# its weight over many other words. Cosine measures how much of a document's direction
+# is the query's, not whether the document is "about" the query.
+# </details>
+#
+# ## Further reading
+#
+# * Jurafsky and Martin, *Speech and Language Processing* (3rd ed. draft), chapter 6
+#   "Vector Semantics and Embeddings", sections on TF-IDF and cosine:
+#   <https://web.stanford.edu/~jurafsky/slp3/>
+# * Manning, Raghavan and Schütze, *Introduction to Information Retrieval*, chapter 6
+#   "Scoring, term weighting and the vector space model" (free online):
+#   <https://nlp.stanford.edu/IR-book/>
+# * scikit-learn user guide, "Text feature extraction" (bag of words, TF-IDF, the exact
+#   formulas): <https://scikit-learn.org/stable/modules/feature_extraction.html#text-feature-extraction>
+# * Beyer, Goldstein, Ramakrishnan and Shaft (1999), "When Is 'Nearest Neighbor'
+#   Meaningful?", the classic paper on distance concentration in high dimensions.
+
+# %%
+print(f"Notebook ran in {time.perf_counter() - notebook_started:.1f} s.")
