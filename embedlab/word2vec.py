@@ -1,0 +1,716 @@
+"""Lesson 03, word2vec: skip-gram and CBOW with negative sampling, in readable PyTorch.
+
+This is the reference a learner opens to follow the algorithm of Mikolov et al. (2013)
+as ``word2vec.c`` and gensim implement it, step by step, with every step a few tensor
+operations on the whole corpus instead of a Python loop per word::
+
+    docs = read_corpus("corpus.txt.gz")                  # list of lists of words
+    model = train_word2vec(docs, dim=100, epochs=5)       # device="cuda" on a GPU
+    model.most_similar("king", topn=5)
+    kv = model.to_keyed_vectors()                         # gensim KeyedVectors
+    kv.evaluate_word_analogies(datapath("questions-words.txt"))
+
+The pipeline, in the order of the functions below:
+
+1. ``build_vocab``: count words, keep those seen ``min_count`` times, sort by frequency.
+2. ``keep_probability`` (exercise ``03.keep_probability``): frequent words such as "the"
+   are randomly dropped from each epoch's token stream ("subsampling").
+3. ``negative_distribution`` (exercise ``03.negative_distribution``): noise words are
+   drawn from the unigram distribution raised to the power 0.75.
+4. ``context_windows`` / ``skipgram_pairs``: every (centre, context) pair within a
+   randomly shrunk window, never across a document boundary.
+5. ``sgns_loss`` and ``sgns_grad`` (exercises ``03.sgns_loss``, ``03.sgns_grad``): the
+   skip-gram negative-sampling objective and its gradient.
+6. ``train_word2vec``: plain SGD with a linearly decaying learning rate, in batches.
+
+Below the references, ``@mistake`` functions are realistic wrong answers that learners
+write; ``check`` recognises them and shows their hint. They are not meant to be used.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .check import Case, exercise, mistake
+
+__all__ = [
+    "Word2VecModel",
+    "build_vocab",
+    "context_windows",
+    "encode_corpus",
+    "keep_probability",
+    "negative_distribution",
+    "read_corpus",
+    "sample_negatives",
+    "sgns_grad",
+    "sgns_loss",
+    "skipgram_pairs",
+    "train_word2vec",
+]
+
+# gensim cuts documents longer than this many words into pieces (MAX_WORDS_IN_BATCH).
+MAX_DOCUMENT_LENGTH = 10000
+
+
+# ---------------------------------------------------------------------------
+# Reading a corpus
+# ---------------------------------------------------------------------------
+def read_corpus(path: str | Path, tokenize: Callable[[str], list[str]] | None = None,
+                limit: int | None = None) -> list[list[str]]:
+    """Read a text corpus: one document per line, words separated by whitespace.
+
+    A line may start with ``source<TAB>`` (where the document came from); that prefix
+    is dropped. Files ending in ``.gz`` are decompressed on the fly. ``tokenize``
+    (e.g. ``gensim.utils.simple_preprocess``) replaces the whitespace split, for raw
+    text such as gensim's Lee corpus. ``limit`` keeps only the first documents.
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    docs = []
+    with opener(path, "rb") as raw:
+        for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
+            if limit is not None and len(docs) >= limit:
+                break
+            _, _, text = line.rpartition("\t")
+            words = tokenize(text) if tokenize else text.split()
+            if words:
+                docs.append(words)
+    return docs
+
+
+def _tensor(x) -> torch.Tensor:
+    """``x`` as a torch tensor (numpy arrays and lists are converted; tensors are kept)."""
+    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
+
+
+# ---------------------------------------------------------------------------
+# 1. Vocabulary
+# ---------------------------------------------------------------------------
+def build_vocab(docs: Iterable[Sequence[str]], min_count: int = 5) -> tuple[list[str], np.ndarray]:
+    """Words seen at least ``min_count`` times, most frequent first, and their counts.
+
+    Returns ``(index_to_key, counts)``: a list of V words and an int64 array of their
+    counts. Ties in frequency are broken alphabetically, so the same corpus always gives
+    the same word ids (gensim keeps ties in first-seen order instead).
+    """
+    counter = Counter(word for doc in docs for word in doc)
+    kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
+    return [w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
+
+
+def encode_corpus(docs: Iterable[Sequence[str]], key_to_index: dict[str, int],
+                  max_document_length: int = MAX_DOCUMENT_LENGTH) -> tuple[torch.Tensor, torch.Tensor]:
+    """The corpus as two int64 tensors of equal length: word ids and document ids.
+
+    Words outside the vocabulary are dropped first (as in word2vec.c and gensim, so
+    the window reaches over them). Documents longer than ``max_document_length`` words
+    are cut into pieces, as gensim does. This is the only pass over the corpus in
+    Python; training itself works on these two tensors.
+    """
+    ids: list[int] = []
+    doc_ids: list[int] = []
+    doc = 0
+    for words in docs:
+        encoded = [key_to_index[w] for w in words if w in key_to_index]
+        for start in range(0, len(encoded), max_document_length):
+            piece = encoded[start:start + max_document_length]
+            ids.extend(piece)
+            doc_ids.extend([doc] * len(piece))
+            doc += 1
+    return torch.tensor(ids, dtype=torch.int64), torch.tensor(doc_ids, dtype=torch.int64)
+
+
+# ---------------------------------------------------------------------------
+# 2. Subsampling of frequent words (exercise 03.keep_probability)
+# ---------------------------------------------------------------------------
+def _keep_probability_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        # A Zipf-like vocabulary: the frequent words are dropped often, the rare ones never.
+        Case((np.array([5000, 1200, 300, 40, 7, 5, 5]),), {"sample": 1e-3}, label="Zipf-like counts"),
+        Case((np.array([1_000_000, 20_000, 5_000, 200, 10]),), label="default sample=1e-3"),
+        Case((np.array([50, 30, 20]),), {"sample": 0.05}, label="sample=0.05 on a tiny corpus"),
+        Case((np.array([7]),), label="a single word"),
+        Case((np.full(4, 1000),), {"sample": 1e-2}, label="equal counts"),
+    ]
+    for i, size in enumerate([20, 300]):
+        counts = np.sort((rng.zipf(1.3, size=size) + 4).clip(max=10**7))[::-1].astype(np.int64)
+        cases.append(Case((counts,), {"sample": [1e-3, 1e-4][i]}, label=f"random Zipf counts, V={size}"))
+    return cases
+
+
+@exercise("03.keep_probability", cases=_keep_probability_cases, inputs="both", rtol=1e-6)
+def keep_probability(counts, sample: float = 1e-3):
+    """Probability of keeping each occurrence of each word, as word2vec.c and gensim compute it.
+
+    counts: (V,) word counts. With ``threshold = sample * counts.sum()``, a word seen
+    ``f`` times is kept with probability ``(sqrt(f / threshold) + 1) * threshold / f``,
+    capped at 1. Words much rarer than the threshold are always kept; "the" is mostly
+    dropped. ``sample=0`` switches subsampling off (every word kept).
+    Returns a float64 array (numpy in, numpy out; torch in, torch out).
+    """
+    counts_t = _tensor(counts).to(torch.float64)
+    if sample <= 0:
+        probs = torch.ones_like(counts_t)
+    else:
+        threshold = sample * counts_t.sum()
+        probs = ((counts_t / threshold).sqrt() + 1) * threshold / counts_t
+        probs = probs.clamp(max=1.0)
+    return probs if isinstance(counts, torch.Tensor) else probs.numpy()
+
+
+@mistake("03.keep_probability", "That is the formula of the word2vec paper (keep with probability "
+         "sqrt(t / f), f the word's frequency). word2vec.c and gensim use another one: with "
+         "threshold = sample * total count, keep = (sqrt(count / threshold) + 1) * threshold / count, "
+         "capped at 1.")
+def _keep_paper_formula(counts, sample=1e-3):
+    counts = np.asarray(counts, dtype=np.float64)
+    return np.minimum(1.0, np.sqrt(sample / (counts / counts.sum())))
+
+
+@mistake("03.keep_probability", "Some probabilities are above 1: rare words give "
+         "(sqrt(f / threshold) + 1) * threshold / f > 1. Cap them with np.minimum(p, 1.0).")
+def _keep_uncapped(counts, sample=1e-3):
+    counts = np.asarray(counts, dtype=np.float64)
+    threshold = sample * counts.sum()
+    return (np.sqrt(counts / threshold) + 1) * threshold / counts
+
+
+@mistake("03.keep_probability", "The threshold is sample * (total number of words), not sample "
+         "itself: `sample` is a frequency (a fraction of the corpus), while the counts are counts.")
+def _keep_threshold_not_scaled(counts, sample=1e-3):
+    counts = np.asarray(counts, dtype=np.float64)
+    return np.minimum(1.0, (np.sqrt(counts / sample) + 1) * sample / counts)
+
+
+# ---------------------------------------------------------------------------
+# 3. The noise distribution for negative sampling (exercise 03.negative_distribution)
+# ---------------------------------------------------------------------------
+def _negative_distribution_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case((np.array([16, 1]),), label="two words: 16**0.75 = 8"),
+        Case((np.array([900, 90, 9, 1]),), label="Zipf-like counts"),
+        Case((np.array([5]),), label="a single word"),
+        Case((np.array([3, 3, 3]),), label="equal counts give a uniform distribution"),
+        Case((np.array([100, 10, 1]),), {"power": 0.5}, label="power=0.5"),
+        Case((np.array([100, 10, 1]),), {"power": 1.0}, label="power=1: the unigram distribution"),
+    ]
+    for size in (10, 1000):
+        counts = np.sort(rng.zipf(1.5, size=size) + 4)[::-1].astype(np.int64)
+        cases.append(Case((counts,), label=f"random Zipf counts, V={size}"))
+    return cases
+
+
+@exercise("03.negative_distribution", cases=_negative_distribution_cases, inputs="both")
+def negative_distribution(counts, power: float = 0.75):
+    """Probability of drawing each word as a negative: ``counts**power``, normalised to sum 1.
+
+    The power 0.75 flattens the unigram distribution: rare words are drawn more often
+    than their frequency, "the" less often. Returns a float64 array of V probabilities
+    (numpy in, numpy out; torch in, torch out).
+    """
+    weights = _tensor(counts).to(torch.float64) ** power
+    probs = weights / weights.sum()
+    return probs if isinstance(counts, torch.Tensor) else probs.numpy()
+
+
+@mistake("03.negative_distribution", "You normalised the counts and then raised them to the power "
+         "0.75: the result no longer sums to 1. Raise the counts to the power first, then divide "
+         "by the sum (or divide by the sum again).")
+def _negative_power_after_normalising(counts, power=0.75):
+    counts = np.asarray(counts, dtype=np.float64)
+    return (counts / counts.sum()) ** power
+
+
+@mistake("03.negative_distribution", "This is the plain unigram distribution counts / counts.sum(): "
+         "raise the counts to the power 0.75 (the `power` argument) before normalising.")
+def _negative_no_power(counts, power=0.75):
+    counts = np.asarray(counts, dtype=np.float64)
+    return counts / counts.sum()
+
+
+@mistake("03.negative_distribution", "The power is fixed at 0.75 in your function: use the `power` "
+         "argument, so that power=1 gives the unigram distribution and power=0 a uniform one.")
+def _negative_fixed_power(counts, power=0.75):
+    weights = np.asarray(counts, dtype=np.float64) ** 0.75
+    return weights / weights.sum()
+
+
+def sample_negatives(cdf: torch.Tensor, shape: tuple[int, ...], generator: torch.Generator | None = None) -> torch.Tensor:
+    """Draw word ids with the probabilities whose cumulative sum is ``cdf``.
+
+    Inverse-transform sampling: a uniform number u in [0, 1) falls in the interval
+    ``[cdf[i-1], cdf[i])`` with probability ``p[i]``, and ``torch.searchsorted`` finds
+    that interval by binary search for millions of draws at once. (word2vec.c fills a
+    table of 10^8 word ids instead; this needs only V floats and is exact.)
+    """
+    u = torch.rand(shape, generator=generator, device=cdf.device, dtype=cdf.dtype)
+    # right=True: u == cdf[i] belongs to word i+1; clamp guards against rounding at the end.
+    return torch.searchsorted(cdf, u, right=True).clamp_(max=cdf.numel() - 1)
+
+
+def negative_cdf(counts, power: float = 0.75, device: str | torch.device = "cpu") -> torch.Tensor:
+    """Cumulative sum of ``negative_distribution(counts, power)`` (float64 on ``device``), for sampling."""
+    probs = negative_distribution(_tensor(counts), power)
+    cdf = probs.cumsum(0)
+    cdf[-1] = 1.0
+    return cdf.to(device)
+
+
+# ---------------------------------------------------------------------------
+# 4. Contexts within a dynamic window
+# ---------------------------------------------------------------------------
+def context_windows(doc_ids: torch.Tensor, reduced_windows: torch.Tensor, window: int,
+                    positions: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Positions of the context words of each centre position, and which of them are real.
+
+    doc_ids: (n,) document of each token of the (subsampled) stream. reduced_windows:
+    (n,) the window actually used around each token, an integer in 1..window drawn
+    uniformly (word2vec.c's ``b``: nearby words are used more often than far ones).
+    positions: the centre positions to look at (default: all n).
+
+    Returns ``(ctx, valid)``, both of shape (len(positions), 2 * window): column j holds
+    the position ``centre + offset_j`` for offsets ``-window..-1, 1..window`` (the order
+    of word2vec.c's loop), and ``valid`` says whether that position exists, lies in the
+    same document and within the centre's reduced window. One tensor operation per
+    step, whatever the corpus size: no loop over tokens.
+    """
+    device = doc_ids.device
+    n = doc_ids.numel()
+    if positions is None:
+        positions = torch.arange(n, device=device)
+    offsets = torch.cat([torch.arange(-window, 0, device=device), torch.arange(1, window + 1, device=device)])
+    ctx = positions[:, None] + offsets[None, :]                      # (m, 2W)
+    inside = (ctx >= 0) & (ctx < n)
+    ctx = ctx.clamp(0, max(n - 1, 0))                                # safe to index; masked below
+    valid = (inside
+             & (offsets.abs()[None, :] <= reduced_windows[positions][:, None])
+             & (doc_ids[ctx] == doc_ids[positions][:, None]))
+    return ctx, valid
+
+
+def skipgram_pairs(ids: torch.Tensor, doc_ids: torch.Tensor, reduced_windows: torch.Tensor,
+                   window: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """All (centre word, context word) id pairs of a token stream, in stream order.
+
+    For each position i (in order) and each offset o in -window..-1, 1..window (in
+    order), the pair ``(ids[i], ids[i+o])`` is included when ``i+o`` is in the same
+    document and ``|o| <= reduced_windows[i]``. Returns two (n_pairs,) int64 tensors.
+    """
+    ctx, valid = context_windows(doc_ids, reduced_windows, window)
+    centres = ids[:, None].expand_as(ctx)
+    # Boolean indexing reads the (n, 2W) matrices row by row: pairs come out in the
+    # order word2vec.c visits them.
+    return centres[valid], ids[ctx[valid]]
+
+
+# ---------------------------------------------------------------------------
+# 5. The skip-gram negative-sampling loss (exercises 03.sgns_loss and 03.sgns_grad)
+# ---------------------------------------------------------------------------
+def _as_float_tensors(*arrays):
+    tensors = [_tensor(a) for a in arrays]
+    dtype = torch.promote_types(torch.float32, tensors[0].dtype)
+    for t in tensors[1:]:
+        dtype = torch.promote_types(dtype, t.dtype)
+    return [t.to(dtype) for t in tensors]
+
+
+def _sgns_cases(rng: np.random.Generator) -> list[Case]:
+    d = 4
+    cases = [
+        Case((np.zeros((2, d)), np.zeros((2, d)), np.zeros((2, 3, d))),
+             label="all-zero vectors: every score is 0, loss = 4 log 2"),
+        Case((np.array([[1.0, 0.0]]), np.array([[2.0, 0.0]]), np.array([[[0.0, 1.0], [-1.0, 0.5]]])),
+             label="one pair, two negatives"),
+        Case((np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]]),
+              np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 2.0]]),
+              np.array([[[0.5, 0.5]], [[-1.0, 0.0]], [[2.0, -1.0]]])),
+             label="three pairs, one negative each"),
+        Case((np.array([[30.0, -30.0]]), np.array([[-20.0, 20.0]]), np.array([[[20.0, -20.0]]])),
+             label="large scores (-1200): needs a numerically stable log-sigmoid"),
+    ]
+    for b, k, dim in [(5, 2, 3), (16, 5, 8), (64, 10, 20)]:
+        cases.append(Case((rng.normal(size=(b, dim)), rng.normal(size=(b, dim)), rng.normal(size=(b, k, dim))),
+                          label=f"random, B={b}, k={k}, d={dim}"))
+    return cases
+
+
+@exercise("03.sgns_loss", cases=_sgns_cases, inputs="both")
+def sgns_loss(centre, pos, neg):
+    """Skip-gram negative-sampling loss, averaged over a batch of B pairs.
+
+    centre: (B, d) input vectors of the centre words. pos: (B, d) output vectors of
+    their true context words. neg: (B, k, d) output vectors of k noise words per pair.
+    For one pair the loss is ``-log σ(c·p) - Σ_j log σ(-c·n_j)``: high score for the
+    true context, low scores for the noise words. Returns the mean over the B pairs as
+    a 0-d torch tensor (differentiable when the inputs require grad).
+    ``F.logsigmoid`` computes log σ without overflow, even for scores like -1000.
+    """
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    pos_score = (c * p).sum(-1)                             # (B,)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)            # (B, k)
+    loss = -(F.logsigmoid(pos_score) + F.logsigmoid(-neg_score).sum(-1))
+    return loss.mean()
+
+
+@mistake("03.sgns_loss", "The negative term has the wrong sign: noise words should get LOW scores, "
+         "so their term is log σ(-c·n), with a minus inside the sigmoid.")
+def _sgns_loss_negative_sign(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)
+    return -(F.logsigmoid((c * p).sum(-1)) + F.logsigmoid(neg_score).sum(-1)).mean()
+
+
+@mistake("03.sgns_loss", "You used σ instead of log σ: the loss is a negative log-likelihood, "
+         "-log σ(c·p) - Σ log σ(-c·n), computed with F.logsigmoid.")
+def _sgns_loss_sigmoid(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)
+    return -(torch.sigmoid((c * p).sum(-1)) + torch.sigmoid(-neg_score).sum(-1)).mean()
+
+
+@mistake("03.sgns_loss", "You summed the loss over the batch: return the mean over the B pairs "
+         "(.mean()), so that the loss does not grow with the batch size.")
+def _sgns_loss_summed(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)
+    return -(F.logsigmoid((c * p).sum(-1)) + F.logsigmoid(-neg_score).sum(-1)).sum()
+
+
+@mistake("03.sgns_loss", "log(sigmoid(x)) underflows: for a score of -1000, sigmoid gives exactly 0 "
+         "and log(0) = -inf. Use F.logsigmoid(x) (or -np.logaddexp(0, -x)), which stays finite.")
+def _sgns_loss_naive_log(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)
+    return -(torch.log(torch.sigmoid((c * p).sum(-1))) + torch.log(torch.sigmoid(-neg_score)).sum(-1)).mean()
+
+
+@exercise("03.sgns_grad", cases=_sgns_cases, inputs="both")
+def sgns_grad(centre, pos, neg):
+    """Gradient of ``sgns_loss(centre, pos, neg)`` with respect to ``centre``, shape (B, d).
+
+    With s = c·p and t_j = c·n_j, d/dc of -log σ(s) is -(1 - σ(s)) p, and of
+    -log σ(-t_j) is σ(t_j) n_j. The loss is a mean over B pairs, so each row is also
+    divided by B. Returns a torch tensor (float64 for float64 inputs).
+    """
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    pos_score = (c * p).sum(-1)                             # (B,)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)            # (B, k)
+    grad = (-(1 - torch.sigmoid(pos_score))[:, None] * p
+            + torch.einsum("bk,bkd->bd", torch.sigmoid(neg_score), n))
+    return grad / c.shape[0]
+
+
+@mistake("03.sgns_grad", "The negatives are missing from the gradient: each noise word adds "
+         "σ(c·n_j) n_j to the gradient of the centre vector.")
+def _sgns_grad_no_negatives(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    return -(1 - torch.sigmoid((c * p).sum(-1)))[:, None] * p / c.shape[0]
+
+
+@mistake("03.sgns_grad", "The sign is flipped: you returned the direction that DEcreases the "
+         "loss. The gradient of -log σ(c·p) with respect to c is -(1 - σ(c·p)) p, pointing away from "
+         "p; gradient descent (c -= lr * grad) then moves c towards p.")
+def _sgns_grad_sign(centre, pos, neg):
+    return -sgns_grad(centre, pos, neg)
+
+
+@mistake("03.sgns_grad", "Every row is B times too large: sgns_loss is the MEAN over the B pairs, "
+         "so its gradient is divided by B.")
+def _sgns_grad_not_averaged(centre, pos, neg):
+    return sgns_grad(centre, pos, neg) * len(centre)
+
+
+@mistake("03.sgns_grad", "The negative term uses σ(-c·n_j) instead of σ(c·n_j): the derivative of "
+         "-log σ(-t) with respect to t is +σ(t).")
+def _sgns_grad_neg_sigmoid_sign(centre, pos, neg):
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)
+    grad = (-(1 - torch.sigmoid((c * p).sum(-1)))[:, None] * p
+            + torch.einsum("bk,bkd->bd", torch.sigmoid(-neg_score), n))
+    return grad / c.shape[0]
+
+
+# ---------------------------------------------------------------------------
+# 6. Training
+# ---------------------------------------------------------------------------
+@dataclass
+class Word2VecModel:
+    """Trained word vectors, and how they were trained.
+
+    vectors: (V, dim) float32 numpy array, row i is the input vector of
+    ``index_to_key[i]`` (the "word vectors"). output_vectors: the second matrix (the
+    context/"syn1neg" vectors). counts: (V,) corpus counts.
+    """
+
+    vectors: np.ndarray
+    output_vectors: np.ndarray
+    index_to_key: list[str]
+    counts: np.ndarray
+    params: dict[str, Any] = field(default_factory=dict)
+    train_seconds: float = 0.0
+    raw_words: int = 0          # words seen in training, all epochs, before subsampling
+    effective_words: int = 0    # words left after subsampling, all epochs (gensim's "effective words")
+    key_to_index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        self._unit = None
+
+    def __repr__(self) -> str:
+        return (f"Word2VecModel(V={len(self.index_to_key)}, dim={self.vectors.shape[1]}, "
+                f"trained {self.train_seconds:.1f} s, {self.words_per_second:,.0f} effective words/s)")
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.key_to_index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self.key_to_index[word]]
+
+    @property
+    def words_per_second(self) -> float:
+        return self.effective_words / self.train_seconds if self.train_seconds else 0.0
+
+    def _unit_vectors(self) -> np.ndarray:
+        if self._unit is None:
+            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+            self._unit = self.vectors / np.maximum(norms, 1e-12)
+        return self._unit
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two words' vectors."""
+        unit = self._unit_vectors()
+        return float(unit[self.key_to_index[a]] @ unit[self.key_to_index[b]])
+
+    def most_similar(self, word: str, topn: int = 10) -> list[tuple[str, float]]:
+        """The ``topn`` words with the highest cosine similarity to ``word`` (itself excluded)."""
+        unit = self._unit_vectors()
+        i = self.key_to_index[word]
+        sims = unit @ unit[i]
+        sims[i] = -np.inf
+        top = np.argsort(-sims, kind="stable")[:topn]
+        return [(self.index_to_key[j], float(sims[j])) for j in top]
+
+    def to_keyed_vectors(self):
+        """The vectors as a gensim ``KeyedVectors`` (for ``evaluate_word_analogies`` & co)."""
+        from gensim.models import KeyedVectors  # lazy: gensim is needed only here
+
+        kv = KeyedVectors(self.vectors.shape[1], dtype=np.float32)
+        # Rows are sorted by frequency, so restrict_vocab=N keeps the N most frequent words.
+        kv.add_vectors(self.index_to_key, self.vectors)
+        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
+        kv.expandos["count"][:] = self.counts
+        return kv
+
+
+def _resolve_device(device) -> torch.device:
+    if device is None:  # the best this machine has: cuda, then mps, then cpu
+        from .device import device as best_device
+
+        return best_device()
+    return torch.device(device)
+
+
+def train_word2vec(
+    docs: Iterable[Sequence[str]],
+    *,
+    dim: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    min_count: int = 5,
+    sample: float = 1e-3,
+    epochs: int = 5,
+    sg: bool = True,
+    alpha: float = 0.025,
+    min_alpha: float = 0.0001,
+    ns_exponent: float = 0.75,
+    batch_size: int = 1024,
+    chunk_tokens: int = 65536,
+    device: str | torch.device | None = "cpu",
+    seed: int = 0,
+    progress: bool = True,
+) -> Word2VecModel:
+    """Train word2vec (skip-gram when ``sg`` is true, else CBOW) with negative sampling.
+
+    The defaults are gensim's (and word2vec.c's, except alpha=0.025 for CBOW too, as in
+    gensim). docs: a list of documents, each a list of words. device: "cpu", "cuda",
+    "mps" (the same code runs on each) or None for the best this machine has. seed: the
+    same seed on CPU gives the same vectors (GPUs add updates in a varying order).
+
+    batch_size: pairs (skip-gram) or centre words (CBOW) updated together. word2vec.c
+    updates the vectors after every single pair; here a batch of pairs is computed from
+    the same snapshot of the vectors and their updates are added together, like
+    word2vec.c's worker threads do without locks ("Hogwild"), only with more pairs in
+    flight. A frequent word (a common negative such as "the") then gets many updates at
+    once, computed without seeing each other, and their sum can overshoot. With 1024
+    pairs a batch that stays small, and no clipping or rescaling is needed: the scores
+    match gensim's (see benchmarks/word2vec_vs_gensim.py). 1024 is also the fastest
+    size on CPU: a batch's temporaries, (B, 1+k, d) floats, then stay in the CPU cache
+    (at 4096 and above, training gets slower, not faster). On a GPU, bigger batches
+    (8192 or more) go faster; check the scores if you raise it.
+    chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
+    30 MB for the default 65536 tokens, window 5, 5 negatives).
+    """
+    dev = _resolve_device(device)
+    docs = docs if isinstance(docs, list) else list(docs)
+    index_to_key, counts = build_vocab(docs, min_count)
+    if not index_to_key:
+        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    key_to_index = {w: i for i, w in enumerate(index_to_key)}
+    ids_cpu, doc_ids_cpu = encode_corpus(docs, key_to_index)
+    ids, doc_ids = ids_cpu.to(dev), doc_ids_cpu.to(dev)
+    n_raw = ids.numel()
+    vocab_size = len(index_to_key)
+
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(seed)
+    # Two matrices, initialised as gensim does: input vectors small and random (so that
+    # words start different from each other), output vectors zero.
+    W = (torch.rand(vocab_size, dim, generator=gen, device=dev) - 0.5) / dim
+    C = torch.zeros(vocab_size, dim, device=dev)
+    # Probabilities in float64 for exactness, except on Apple GPUs, which have no float64.
+    prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
+    keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
+    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+
+    total_words = epochs * n_raw
+    step = _SkipGramStep(W, C, negative) if sg else _CbowStep(W, C, negative)
+    effective = torch.zeros((), dtype=torch.int64, device=dev)
+    bar = _progress_bar(total_words, progress)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        # Subsampling: one random number per token decides whether it takes part this epoch.
+        keep = torch.rand(n_raw, generator=gen, device=dev, dtype=prob_dtype) < keep_prob[ids]
+        e_ids, e_docs = ids[keep], doc_ids[keep]      # this epoch's token stream
+        n = e_ids.numel()
+        effective += n
+        # word2vec.c's dynamic window: each centre uses a window of b words, b uniform in 1..window.
+        reduced = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
+        for lo in range(0, n, chunk_tokens):
+            hi = min(n, lo + chunk_tokens)
+            ctx, valid = context_windows(e_docs, reduced, window, torch.arange(lo, hi, device=dev))
+            # Progress in raw words, as gensim measures it: the learning rate falls
+            # linearly from alpha to min_alpha over all epochs. lr_at(f) is the rate a
+            # fraction f of the way through this chunk (the step asks once per batch).
+            raw_lo = epoch * n_raw + (lo * n_raw) // max(n, 1)
+            raw_hi = epoch * n_raw + (hi * n_raw) // max(n, 1)
+
+            def lr_at(frac, raw_lo=raw_lo, raw_hi=raw_hi):
+                return alpha - (alpha - min_alpha) * (raw_lo + frac * (raw_hi - raw_lo)) / total_words
+
+            step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf, lr_at)
+            bar.update(raw_hi - raw_lo)
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    seconds = time.perf_counter() - start
+    bar.close()
+    params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
+                  epochs=epochs, sg=bool(sg), alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
+                  batch_size=batch_size, device=str(dev), seed=seed)
+    return Word2VecModel(vectors=W.cpu().numpy().astype(np.float32), output_vectors=C.cpu().numpy(),
+                         index_to_key=index_to_key, counts=counts, params=params, train_seconds=seconds,
+                         raw_words=total_words, effective_words=int(effective))
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="word", unit_scale=True, disable=not enabled, smoothing=0.1,
+                desc="word2vec")
+
+
+class _SkipGramStep:
+    """Skip-gram updates: each (centre, context) pair is one SGNS example.
+
+    The update is word2vec.c's plain SGD, written out by hand rather than with
+    autograd + an optimizer: with g = lr * (label - σ(score)) for the true context
+    (label 1) and the k negatives (label 0),
+        input vector of the centre   += Σ_j g_j * C[target_j]      (= -lr * per-pair sgns_grad)
+        output vector of target_j    += g_j * W[centre]
+    ``index_add_`` adds the updates of repeated words together. This is about twice as
+    fast on CPU as nn.Embedding(sparse=True) + optim.SGD (no autograd graph, no
+    sparse-gradient coalescing) and shows the maths in four lines.
+    (word2vec.c trains the context word's input vector to predict the centre word;
+    the pairs are symmetric, so predicting the context from the centre, as the
+    papers describe it, learns the same thing.)
+    """
+
+    def __init__(self, W, C, negative):
+        self.W, self.C, self.negative = W, C, negative
+        self.labels = torch.zeros(1, negative + 1, device=W.device)
+        self.labels[0, 0] = 1.0
+
+    def targets(self, positives, gen, cdf):
+        """(n, 1+k) target words, the positive first, and (n, 1+k) weights 1/0.
+
+        The negatives of a whole chunk are drawn at once: one big ``searchsorted`` is
+        several times faster than many small ones interleaved with the updates (whose
+        memory traffic keeps evicting the cdf from the CPU cache).
+        """
+        negatives = sample_negatives(cdf, (positives.numel(), self.negative), gen)
+        targets = torch.cat([positives[:, None], negatives], dim=1)
+        # word2vec.c skips a negative that happens to be the true target word.
+        weights = (targets != positives[:, None]).to(self.W.dtype)
+        weights[:, 0] = 1.0
+        return targets, weights
+
+    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, cdf, lr_at):
+        centres = centres_chunk[:, None].expand_as(ctx)[valid]      # pairs in stream order
+        contexts = ids[ctx[valid]]
+        targets, weights = self.targets(contexts, gen, cdf)
+        n_pairs = centres.numel()
+        for lo in range(0, n_pairs, batch_size):
+            hi = min(n_pairs, lo + batch_size)
+            self.update(centres[lo:hi], targets[lo:hi], weights[lo:hi], lr_at(lo / max(n_pairs, 1)))
+
+    def update(self, centre, targets, weights, lr):
+        W, C = self.W, self.C
+        w = W.index_select(0, centre)                                # (B, d)
+        c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)  # (B, 1+k, d)
+        scores = (c * w[:, None, :]).sum(2)                          # (B, 1+k)
+        g = (self.labels - torch.sigmoid(scores)) * (lr * weights)   # word2vec.c's g
+        W.index_add_(0, centre, torch.bmm(g[:, None, :], c).squeeze(1))
+        C.index_add_(0, targets.view(-1), (g[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
+
+
+class _CbowStep(_SkipGramStep):
+    """CBOW updates: the mean of the context vectors predicts the centre word.
+
+    As in word2vec.c and gensim (cbow_mean=1): h = mean of the context words' input
+    vectors; the output vectors of the centre (label 1) and k negatives get g_j * h;
+    and EVERY context word's input vector gets the full Σ_j g_j * C[target_j]
+    (not divided by the number of context words, although that would be the exact
+    gradient of the mean: this is what both implementations do).
+    """
+
+    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, cdf, lr_at):
+        has_context = valid.any(1)
+        centres, ctx, valid = centres_chunk[has_context], ctx[has_context], valid[has_context]
+        targets, weights = self.targets(centres, gen, cdf)
+        n = centres.numel()
+        for lo in range(0, n, batch_size):
+            hi = min(n, lo + batch_size)
+            self.update_cbow(ids[ctx[lo:hi]], valid[lo:hi], targets[lo:hi], weights[lo:hi],
+                             lr_at(lo / max(n, 1)))
+
+    def update_cbow(self, context, valid, targets, weights, lr):
+        W, C = self.W, self.C
+        rows, cols = valid.nonzero(as_tuple=True)                    # one entry per (centre, context word)
+        words = context[rows, cols]
+        count = valid.sum(1, keepdim=True).to(W.dtype)
+        h = torch.zeros(len(valid), W.shape[1], device=W.device, dtype=W.dtype)
+        h = h.index_add_(0, rows, W.index_select(0, words)) / count  # (B, d) mean of the contexts
+        c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)
+        scores = (c * h[:, None, :]).sum(2)
+        g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
+        neu1e = torch.bmm(g[:, None, :], c).squeeze(1)               # (B, d)
+        C.index_add_(0, targets.view(-1), (g[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
+        W.index_add_(0, words, neu1e.index_select(0, rows))

@@ -1,0 +1,313 @@
+"""Tests of embedlab.word2vec: the maths (loss, gradient, sampling), the pairs, training.
+
+Fast on purpose (a few seconds on 2 cores): the quality comparison with gensim on the
+course corpus lives in benchmarks/word2vec_vs_gensim.py.
+"""
+from __future__ import annotations
+
+import gzip
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from embedlab import check
+from embedlab import word2vec as w2v
+
+check_module = sys.modules["embedlab.check"]
+EXERCISES = ["03.sgns_loss", "03.sgns_grad", "03.keep_probability", "03.negative_distribution"]
+
+
+# ---------------------------------------------------------------------------
+# Shared fixtures
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lee_docs():
+    from gensim.test.utils import datapath
+    from gensim.utils import simple_preprocess
+
+    return w2v.read_corpus(datapath("lee_background.cor"), tokenize=simple_preprocess)
+
+
+@pytest.fixture(scope="module")
+def lee_model(lee_docs):
+    return w2v.train_word2vec(lee_docs, epochs=8, seed=0, progress=False)
+
+
+def _random_batch(seed, b=6, k=4, d=5, dtype=torch.float64):
+    g = torch.Generator().manual_seed(seed)
+    return (torch.randn(b, d, generator=g, dtype=dtype), torch.randn(b, d, generator=g, dtype=dtype),
+            torch.randn(b, k, d, generator=g, dtype=dtype))
+
+
+# ---------------------------------------------------------------------------
+# The exercises' catalogue (as tests/test_check.py checks every exercise)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_reference_passes_and_mistakes_fail_with_their_hint(exercise_id):
+    ex = check_module.get_exercise(exercise_id)
+    result = check(ex.reference, exercise_id, quiet=True)
+    assert result.passed and result.n_cases >= 5, result.message
+    assert len(ex.mistakes) >= 2
+    for m in ex.mistakes:
+        wrong = check(m.impl, exercise_id, quiet=True)
+        assert not wrong.passed and wrong.hint == m.hint, (m.name, wrong.message)
+
+
+# ---------------------------------------------------------------------------
+# Loss and gradient
+# ---------------------------------------------------------------------------
+def test_sgns_loss_known_value():
+    # All-zero vectors: every score is 0, so the loss is (1 + k) log 2 for every pair.
+    loss = w2v.sgns_loss(np.zeros((3, 4)), np.zeros((3, 4)), np.zeros((3, 2, 4)))
+    assert float(loss) == pytest.approx(3 * np.log(2))
+
+
+def test_sgns_loss_gradcheck_against_finite_differences():
+    centre, pos, neg = (t.requires_grad_() for t in _random_batch(0))
+    assert torch.autograd.gradcheck(w2v.sgns_loss, (centre, pos, neg), eps=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sgns_grad_equals_autograd(seed):
+    centre, pos, neg = _random_batch(seed, b=7, k=5, d=8)
+    centre.requires_grad_()
+    w2v.sgns_loss(centre, pos, neg).backward()
+    np.testing.assert_allclose(w2v.sgns_grad(centre.detach(), pos, neg).numpy(), centre.grad.numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_sgns_grad_equals_numerical_gradient():
+    centre, pos, neg = _random_batch(3)
+    grad = w2v.sgns_grad(centre, pos, neg).numpy()
+    eps = 1e-6
+    numeric = np.zeros_like(grad)
+    for i in range(centre.shape[0]):
+        for j in range(centre.shape[1]):
+            plus, minus = centre.clone(), centre.clone()
+            plus[i, j] += eps
+            minus[i, j] -= eps
+            numeric[i, j] = (float(w2v.sgns_loss(plus, pos, neg)) - float(w2v.sgns_loss(minus, pos, neg))) / (2 * eps)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_sgns_loss_is_stable_for_huge_scores():
+    centre = torch.tensor([[30.0, -30.0]])
+    loss = w2v.sgns_loss(centre, -centre, centre[:, None, :])  # scores -1800 and +1800
+    assert torch.isfinite(loss) and float(loss) == pytest.approx(2 * 1800, rel=1e-6)
+
+
+def test_one_training_step_is_sgd_on_the_sgns_loss():
+    """The hand-written update equals -lr * gradient of the loss (for one pair, no duplicates)."""
+    centre_vecs = torch.randn(4, 6, dtype=torch.float64) * 0.3
+    out_vecs = torch.randn(4, 6, dtype=torch.float64) * 0.3
+    W, C = centre_vecs.clone(), out_vecs.clone()
+    step = w2v._SkipGramStep(W, C, negative=2)
+    step.labels = step.labels.double()
+    targets = torch.tensor([[1, 2, 3]])          # positive 1, negatives 2 and 3
+    lr = 0.1
+    step.update(torch.tensor([0]), targets, torch.ones(1, 3, dtype=torch.float64), lr)
+
+    c = centre_vecs[[0]].requires_grad_()
+    o = out_vecs.clone().requires_grad_()
+    w2v.sgns_loss(c, o[[1]], o[[2, 3]][None]).backward()
+    torch.testing.assert_close(W[0], centre_vecs[0] - lr * c.grad[0])
+    torch.testing.assert_close(C, out_vecs - lr * o.grad)
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary, subsampling, negative sampling
+# ---------------------------------------------------------------------------
+def test_build_vocab_sorted_by_frequency_then_word():
+    docs = [["b", "a", "c", "a"], ["c", "b", "d"], ["a", "e", "e"]]
+    words, counts = w2v.build_vocab(docs, min_count=2)
+    assert words == ["a", "b", "c", "e"] and counts.tolist() == [3, 2, 2, 2]
+    assert w2v.build_vocab(docs, min_count=1)[0] == ["a", "b", "c", "e", "d"]
+
+
+def test_keep_probability_equals_gensims(lee_docs):
+    from gensim.models import Word2Vec
+
+    gm = Word2Vec(min_count=5, sample=1e-3, workers=1)
+    gm.build_vocab(lee_docs)
+    words, counts = w2v.build_vocab(lee_docs, min_count=5)
+    assert sorted(words) == sorted(gm.wv.index_to_key)
+    assert all(gm.wv.get_vecattr(w, "count") == c for w, c in zip(words, counts))
+    ours = w2v.keep_probability(counts, 1e-3)
+    theirs = np.array([gm.wv.get_vecattr(w, "sample_int") for w in words]) / 2**32
+    np.testing.assert_allclose(ours, theirs, atol=1e-9)
+    assert ours.min() < 0.2 and ours.max() == 1.0   # "the" is mostly dropped, rare words kept
+
+
+def test_keep_probability_formula_and_switch_off():
+    counts = np.array([10_000, 100, 1])
+    t = 1e-3 * counts.sum()
+    expected = np.minimum(1, (np.sqrt(counts / t) + 1) * t / counts)
+    np.testing.assert_allclose(w2v.keep_probability(counts), expected)
+    np.testing.assert_array_equal(w2v.keep_probability(counts, sample=0), np.ones(3))
+
+
+def test_negative_sampler_matches_unigram_to_the_075():
+    from scipy.stats import chisquare
+
+    counts = np.array([5000, 2000, 800, 300, 120, 50, 20, 9, 5, 5])
+    probs = w2v.negative_distribution(counts)
+    np.testing.assert_allclose(probs, counts**0.75 / (counts**0.75).sum())
+    gen = torch.Generator().manual_seed(0)
+    draws = w2v.sample_negatives(w2v.negative_cdf(counts), (400_000, 5), gen)
+    assert draws.shape == (400_000, 5) and draws.dtype == torch.int64
+    freq = np.bincount(draws.reshape(-1).numpy(), minlength=len(counts))
+    assert freq.sum() == 2_000_000
+    assert 0.5 * np.abs(freq / freq.sum() - probs).sum() < 0.002    # total variation
+    assert chisquare(freq, probs * freq.sum()).pvalue > 1e-3
+
+
+def test_negative_sampler_never_draws_a_zero_probability_word():
+    cdf = w2v.negative_cdf(np.array([10, 0, 3, 0]))
+    draws = w2v.sample_negatives(cdf, (100_000,), torch.Generator().manual_seed(1))
+    assert set(draws.unique().tolist()) == {0, 2}
+
+
+# ---------------------------------------------------------------------------
+# Pairs
+# ---------------------------------------------------------------------------
+def _slow_pairs(ids, doc_ids, reduced, window):
+    """word2vec.c's loops, one pair at a time (the reference for the vectorised version)."""
+    pairs = []
+    for i in range(len(ids)):
+        b = reduced[i]
+        for offset in list(range(-window, 0)) + list(range(1, window + 1)):
+            j = i + offset
+            if abs(offset) <= b and 0 <= j < len(ids) and doc_ids[j] == doc_ids[i]:
+                pairs.append((ids[i], ids[j]))
+    return pairs
+
+
+@pytest.mark.parametrize("seed,window", [(0, 1), (1, 2), (2, 5), (3, 7)])
+def test_skipgram_pairs_equal_slow_reference(seed, window):
+    rng = np.random.default_rng(seed)
+    doc_lengths = [1, 7, 3, 12, 2, 9]                 # includes a one-word document
+    doc_ids = np.repeat(np.arange(len(doc_lengths)), doc_lengths)
+    ids = rng.integers(0, 10, len(doc_ids))
+    reduced = rng.integers(1, window + 1, len(doc_ids))
+    centres, contexts = w2v.skipgram_pairs(torch.as_tensor(ids), torch.as_tensor(doc_ids),
+                                           torch.as_tensor(reduced), window)
+    assert list(zip(centres.tolist(), contexts.tolist())) == _slow_pairs(ids, doc_ids, reduced, window)
+
+
+def test_context_windows_of_some_positions_equal_those_of_all():
+    doc_ids = torch.tensor([0, 0, 0, 1, 1, 1, 1, 2, 2, 2])
+    reduced = torch.tensor([3, 1, 2, 3, 3, 2, 1, 1, 2, 3])
+    ctx, valid = w2v.context_windows(doc_ids, reduced, 3)
+    pos = torch.tensor([0, 4, 9])
+    ctx_p, valid_p = w2v.context_windows(doc_ids, reduced, 3, pos)
+    assert torch.equal(valid_p, valid[pos]) and torch.equal(ctx_p[valid_p], ctx[pos][valid[pos]])
+
+
+def test_encode_corpus_drops_unknown_words_and_splits_long_documents():
+    ids, doc_ids = w2v.encode_corpus([["a", "x", "b", "a"], ["b", "b", "a"]], {"a": 0, "b": 1},
+                                     max_document_length=2)
+    assert ids.tolist() == [0, 1, 0, 1, 1, 0]
+    assert doc_ids.tolist() == [0, 0, 1, 2, 2, 3]
+
+
+def test_read_corpus_strips_source_prefix_and_reads_gzip(tmp_path):
+    path = tmp_path / "c.txt.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("wiki\tthe cat sat\nno prefix here\n\ngcide\t\n")
+    assert w2v.read_corpus(path) == [["the", "cat", "sat"], ["no", "prefix", "here"]]
+    assert w2v.read_corpus(path, limit=1) == [["the", "cat", "sat"]]
+
+
+# ---------------------------------------------------------------------------
+# Training
+# ---------------------------------------------------------------------------
+RELATED = [("israeli", "palestinian"), ("taliban", "afghanistan"), ("arafat", "sharon"),
+           ("bin", "laden"), ("hamas", "militants"), ("cricket", "wicket"), ("fire", "firefighters"),
+           ("qantas", "airline"), ("gaza", "israeli"), ("police", "arrested")]
+
+
+def _mean_rank_percentile(vectors: np.ndarray, key_to_index: dict[str, int]) -> float:
+    """Mean over RELATED pairs (a, b): the fraction of words closer to a than b is (0 best, 0.5 random)."""
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    ranks = []
+    for a, b in RELATED:
+        sims = unit @ unit[key_to_index[a]]
+        ranks.append(float((sims > sims[key_to_index[b]]).mean()))
+    return float(np.mean(ranks))
+
+
+def test_training_on_lee_gives_sensible_neighbours(lee_model):
+    m = lee_model
+    assert m.vectors.dtype == np.float32 and m.vectors.shape == (len(m.index_to_key), 100)
+    assert np.isfinite(m.vectors).all()
+    assert 0 < m.effective_words < m.raw_words
+    trained = _mean_rank_percentile(m.vectors, m.key_to_index)
+    random = _mean_rank_percentile(np.random.default_rng(0).normal(size=m.vectors.shape), m.key_to_index)
+    assert trained < 0.1 and random > 0.3, (trained, random)
+    neighbours = [w for w, _ in m.most_similar("taliban", topn=20)]
+    assert {"afghanistan", "afghan", "bin", "laden", "osama", "al", "qaeda"} & set(neighbours), neighbours
+
+
+def test_most_similar_and_keyed_vectors_agree(lee_model):
+    kv = lee_model.to_keyed_vectors()
+    assert kv.index_to_key == lee_model.index_to_key and kv.vectors.shape == lee_model.vectors.shape
+    ours = lee_model.most_similar("police", topn=5)
+    theirs = kv.most_similar("police", topn=5)
+    assert [w for w, _ in ours] == [w for w, _ in theirs]
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
+    assert kv.get_vecattr("the", "count") == lee_model.counts[lee_model.key_to_index["the"]]
+
+
+def test_cbow_trains(lee_docs):
+    m = w2v.train_word2vec(lee_docs, sg=False, epochs=10, seed=0, progress=False)
+    assert np.isfinite(m.vectors).all()
+    assert _mean_rank_percentile(m.vectors, m.key_to_index) < 0.2
+
+
+def test_same_seed_same_vectors_on_cpu(lee_docs):
+    docs = lee_docs[:60]
+    a = w2v.train_word2vec(docs, epochs=2, min_count=3, seed=7, progress=False)
+    b = w2v.train_word2vec(docs, epochs=2, min_count=3, seed=7, progress=False)
+    c = w2v.train_word2vec(docs, epochs=2, min_count=3, seed=8, progress=False)
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+    np.testing.assert_array_equal(a.output_vectors, b.output_vectors)
+    assert not np.array_equal(a.vectors, c.vectors)
+
+
+def test_learning_rate_decays_linearly_from_alpha_to_min_alpha(lee_docs, monkeypatch):
+    seen = []
+    original = w2v._SkipGramStep.update
+
+    def spy(self, centre, targets, weights, lr):
+        seen.append((lr, centre.numel()))
+        return original(self, centre, targets, weights, lr)
+
+    monkeypatch.setattr(w2v._SkipGramStep, "update", spy)
+    w2v.train_word2vec(lee_docs[:80], epochs=3, min_count=2, alpha=0.05, min_alpha=0.001,
+                       chunk_tokens=2000, progress=False)
+    rates = np.array([lr for lr, _ in seen])
+    assert rates[0] == pytest.approx(0.05) and 0.001 <= rates[-1] < 0.004
+    assert np.all(np.diff(rates) <= 1e-12)
+    # Linear in the words seen: the mean rate over all pairs is close to the midpoint.
+    sizes = np.array([b for _, b in seen])
+    assert np.average(rates, weights=sizes) == pytest.approx(0.0255, rel=0.05)
+
+
+def test_empty_vocabulary_is_a_clear_error():
+    with pytest.raises(ValueError, match="min_count"):
+        w2v.train_word2vec([["a", "b"]], min_count=5, progress=False)
+
+
+@pytest.mark.gpu
+def test_gpu_training_matches_cpu_quality(lee_docs):
+    from embedlab.device import device as best_device
+
+    dev = best_device()
+    m = w2v.train_word2vec(lee_docs, epochs=8, seed=0, progress=False, device=dev)
+    assert m.params["device"].startswith(dev.type)
+    assert m.vectors.dtype == np.float32 and np.isfinite(m.vectors).all()
+    assert _mean_rank_percentile(m.vectors, m.key_to_index) < 0.1
+    cbow = w2v.train_word2vec(lee_docs, sg=False, epochs=5, seed=0, progress=False, device=dev)
+    assert np.isfinite(cbow.vectors).all()
