@@ -351,10 +351,13 @@ def _resolve(fn: Any, exercise_id: str | None) -> tuple[Exercise | None, str | N
     if len(matches) > 1:
         ids = ", ".join(repr(e.id) for e in matches)
         return None, f"Several exercises use the name {name!r} ({ids}): name one, e.g. check({name}, {matches[0].id!r})."
-    close = difflib.get_close_matches(name, sorted({e.name for e in _REGISTRY.values()}), n=3)
-    suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
+    by_name = {e.name: e.id for e in sorted(_REGISTRY.values(), key=lambda e: e.id)}
+    close = difflib.get_close_matches(name, sorted(by_name), n=2)
+    suggestion = (" Did you mean " + " or ".join(f"{c} (exercise {by_name[c]})" for c in close) + "?"
+                  if close else "")
+    example = by_name[close[0]] if close else "01.tfidf"
     return None, (f"No exercise is called {name!r}.{suggestion} Keep the function name from the "
-                  "exercise cell, or name the exercise: check(fn, '01.tfidf').")
+                  f"exercise cell, or name the exercise: check({name}, {example!r}).")
 
 
 def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:

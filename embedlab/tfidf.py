@@ -116,6 +116,16 @@ def _one_hot_keyerror(tokens, vocab):
     return out
 
 
+@mistake("01.one_hot", "`if vocab.get(token):` is False for the word in column 0 (0 is falsy), so "
+         "that word gets an all-zero row. Test `col is not None` (or `token in vocab`) instead.")
+def _one_hot_falsy_zero(tokens, vocab):
+    out = np.zeros((len(tokens), len(vocab)))
+    for row, token in enumerate(tokens):
+        if vocab.get(token):
+            out[row, vocab[token]] = 1.0
+    return out
+
+
 @mistake("01.one_hot", "The matrix is transposed: one_hot has one ROW per token and one column "
          "per vocabulary word, so create np.zeros((len(tokens), len(vocab))).")
 def _one_hot_transposed(tokens, vocab):
@@ -274,6 +284,8 @@ def _tfidf_cases(rng: np.random.Generator) -> list[Case]:
         Case((np.array([[1, 0, 2], [0, 0, 1]]),),
              label="word 1 occurs in no document (all-zero column)"),
     ]
+    # Float counts (e.g. already scaled): an in-place `counts *= idf` would change the caller's array.
+    cases.append(Case((small.astype(np.float64) * 0.5,), label="float counts: the input must stay unchanged"))
     for n_docs, n_words in [(20, 50), (200, 1000)]:
         cases.append(Case((_random_counts(rng, n_docs, n_words),),
                           label=f"random counts, {n_docs} documents, {n_words} words"))
@@ -488,6 +500,12 @@ def _search_cases(rng: np.random.Generator) -> list[Case]:
         docs = rng.poisson(0.3, size=(n_docs, dim)).astype(float)
         cases.append(Case((rng.poisson(0.5, size=dim).astype(float), docs, k),
                           label=f"random counts, {n_docs} documents, k={k}"))
+    # Many equal scores in a long array: NumPy's default sort (quicksort) reorders ties
+    # there, so only a stable sort keeps the lower index first.
+    protos = np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    many = protos[rng.integers(0, 3, 300)]
+    cases.append(Case((np.array([1.0, 0.5, 0.0]), many, 20),
+                      label="300 documents with only 3 distinct scores: ties in index order"))
     return cases
 
 
@@ -540,6 +558,18 @@ def _search_skip_first(query_vec, doc_matrix, k):
          "before the end index).")
 def _search_k_plus_one(query_vec, doc_matrix, k):
     return np.argsort(-_cos_scores(query_vec, doc_matrix), kind="stable")[:k + 1]
+
+
+@mistake("01.search", "Off by one: you return k-1 indices. order[:k] already holds k items "
+         "(Python slices stop before the end index, and start at 0).")
+def _search_k_minus_one(query_vec, doc_matrix, k):
+    return np.argsort(-_cos_scores(query_vec, doc_matrix), kind="stable")[:max(k - 1, 0)]
+
+
+@mistake("01.search", "Equal scores come out in a scrambled order: NumPy's default sort is not "
+         "stable on long arrays. Use np.argsort(-scores, kind='stable') so ties keep the lower index first.")
+def _search_unstable(query_vec, doc_matrix, k):
+    return np.argsort(-_cos_scores(query_vec, doc_matrix))[:k]
 
 
 @mistake("01.search", "Ties come out in reverse order: reversing an ascending sort "

@@ -230,29 +230,30 @@ def plot_course_map(ax=None):
     from matplotlib.patches import FancyBboxPatch
 
     rows = course_map()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(14, 4.2))
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02)
-    colours = ["#6e7781", "#0969da", "#8250df", "#bf3989", "#1a7f37", "#bc4c00"]
     n_tracks = len(TRACKS)
+    # One row per track, its notebooks left to right: boxes are wide enough for the titles.
+    width = max(sum(r["track"] == t for r in rows) for t in TRACKS)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(12, 0.75 * n_tracks + 0.6))
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.01)
+    colours = ["#6e7781", "#0969da", "#8250df", "#bf3989", "#1a7f37", "#bc4c00"]
     for t, track in enumerate(TRACKS):
         y = n_tracks - 1 - t
         colour = colours[t % len(colours)]
-        ax.text(-0.6, y, track, ha="right", va="center", fontsize=10, color=colour, weight="bold")
-        for row in (r for r in rows if r["track"] == track):
-            x = int(row["number"])
+        ax.text(-0.1, y, track, ha="right", va="center", fontsize=10, color=colour, weight="bold")
+        for x, row in enumerate(r for r in rows if r["track"] == track):
             ready = row["status"] == "ready"
-            ax.add_patch(FancyBboxPatch((x - 0.46, y - 0.4), 0.92, 0.8,
-                                        boxstyle="round,pad=0.01,rounding_size=0.1",
+            ax.add_patch(FancyBboxPatch((x + 0.04, y - 0.42), 0.92, 0.84,
+                                        boxstyle="round,pad=0.01,rounding_size=0.08",
                                         facecolor=colour if ready else "white",
                                         edgecolor=colour, linewidth=1.5))
-            ax.text(x, y + 0.2, row["number"], ha="center", va="center", fontsize=10, weight="bold",
-                    color="white" if ready else colour)
             title = row["title"].split(":")[0]
-            lines = textwrap.wrap(title, 12, break_long_words=False)[:2]
-            ax.text(x, y - 0.13, "\n".join(lines), ha="center", va="center", fontsize=6.5,
-                    linespacing=1.0, color="white" if ready else "#24292f")
-    ax.set_xlim(-4.1, len(rows) - 0.45)
+            lines = textwrap.wrap(title, 14, break_long_words=False)[:2]
+            ax.text(x + 0.5, y + 0.22, row["number"], ha="center", va="center", fontsize=9,
+                    weight="bold", color="white" if ready else colour)
+            ax.text(x + 0.5, y - 0.1, "\n".join(lines), ha="center", va="center",
+                    fontsize=8.5, linespacing=1.05, color="white" if ready else "#24292f")
+    ax.set_xlim(-2.6, width + 0.05)
     ax.set_ylim(-0.55, n_tracks - 0.45)
     ax.set_axis_off()
     ax.set_title("The embedlab course: filled boxes are ready, outlined boxes are planned", fontsize=11)

