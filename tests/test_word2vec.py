@@ -311,3 +311,12 @@ def test_gpu_training_matches_cpu_quality(lee_docs):
     assert _mean_rank_percentile(m.vectors, m.key_to_index) < 0.1
     cbow = w2v.train_word2vec(lee_docs, sg=False, epochs=5, seed=0, progress=False, device=dev)
     assert np.isfinite(cbow.vectors).all()
+
+
+def test_threads_are_restored_and_recorded(lee_docs):
+    before = torch.get_num_threads()
+    m = w2v.train_word2vec(lee_docs[:40], epochs=1, min_count=2, progress=False)
+    assert m.params["threads"] == 1 and torch.get_num_threads() == before
+    m2 = w2v.train_word2vec(lee_docs[:40], epochs=1, min_count=2, progress=False, threads=2)
+    assert m2.params["threads"] == 2 and torch.get_num_threads() == before
+    assert np.isfinite(m2.vectors).all()
