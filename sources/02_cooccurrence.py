@@ -1,0 +1,703 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Co-occurrence: words known by the company they keep
+#
+# In notebook 01 every word was its own column, and *bride* had nothing to do with
+# *marriage*. This notebook builds the first vectors that capture **meaning**, with no
+# neural network at all: count which words appear **near** which, reweight the counts
+# so that informative pairs stand out (**PPMI**), and compress the huge sparse matrix into
+# 100 dense dimensions with the **singular value decomposition** (SVD, the heart of
+# *latent semantic analysis*, LSA). Then we look at the same corpus from the documents'
+# side with **LDA topics**.
+#
+# **Goals.** By the end you can
+#
+# 1. state the distributional hypothesis and turn it into a word-by-word co-occurrence
+#    matrix with a context window (and say what the window size and the 1/d weights do);
+# 2. compute PMI and PPMI, with context-distribution smoothing, and explain why raw counts
+#    make poor vectors;
+# 3. turn a PPMI matrix into dense word vectors with a truncated SVD, and evaluate word
+#    vectors on word similarity (WordSim-353, SimLex-999) and analogies;
+# 4. compare with scikit-learn (`TruncatedSVD`) and fit an LDA topic model on documents.
+#
+# **Prerequisites.** Notebook 01 (vectors, cosine similarity, sparse matrices) and NumPy.
+# Knowing what an SVD is helps; section 5 recalls what we need.
+#
+# **Time.** About 75 minutes to read and do the three exercises. Running every cell
+# takes well under a minute on a laptop CPU (about 35 s on our 2-core test machine) and
+# about 1 GB of memory; no GPU, no internet.
+#
+# **Data.** The course corpus slice: about 1 million tokens of dictionary definitions
+# (GCIDE, WordNet), the King James Bible, Jane Austen, *The Devil's Dictionary*,
+# fortune-cookie quotes and a few Wikipedia articles, lowercased and tokenized, shipped
+# with the course.
+
+# %%
+import time
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+import embedlab
+from embedlab import check, corpus, evaluate
+from embedlab.cooccurrence import cooccurrence_matrix, lsa_vectors, ppmi
+from embedlab.explore import neighbour_explorer
+from embedlab.word2vec import build_vocab
+
+notebook_started = time.perf_counter()
+np.set_printoptions(precision=3, suppress=True, linewidth=110)
+
+
+def show_table(values, rows, columns, fmt="{:.2f}"):
+    """Print a small table: one line per row label, numbers formatted with fmt."""
+    cells = [[fmt.format(v) if isinstance(v, (int, float, np.number)) else str(v) for v in line]
+             for line in values]
+    width = max(len(str(c)) for c in [*columns, *(c for line in cells for c in line)])
+    first = max(len(str(r)) for r in rows)
+    print(" " * first + "  " + " ".join(f"{str(c):>{width}}" for c in columns))
+    for r, line in zip(rows, cells):
+        print(f"{str(r):>{first}}  " + " ".join(f"{c:>{width}}" for c in line))
+
+# %% [markdown]
+# ## 1. The distributional hypothesis
+#
+# > "You shall know a word by the company it keeps." (J. R. Firth, 1957)
+#
+# If you read *"he poured the **tezgüino** into a glass"*, *"**tezgüino** makes you
+# drunk"*, *"we make **tezgüino** out of corn"*, you know it is some alcoholic drink,
+# without a dictionary. Words that occur in similar **contexts** tend to have similar
+# meanings (Harris, 1954). So describe each word by the words around it: a row of counts
+# of its neighbours. Two words with similar rows are then similar words.
+#
+# "Around it" means within a **window**: the `window` words on each side. A tiny example
+# with three sentences and a window of 2:
+
+# %%
+tiny_docs = [
+    "the cat drinks milk".split(),
+    "the dog drinks water".split(),
+    "the cat chases the dog".split(),
+]
+tiny_words = sorted({w for doc in tiny_docs for w in doc})
+tiny_index = {w: i for i, w in enumerate(tiny_words)}
+tiny_counts = cooccurrence_matrix(tiny_docs, tiny_index, window=2, weighting="uniform")
+show_table(tiny_counts.toarray(), tiny_words, tiny_words, fmt="{:.0f}")
+
+# %% [markdown]
+# Read a row: *cat* was seen twice next to *the*, once with *drinks*, *milk* and *chases*,
+# and once with *dog* (two words apart in "the cat chases the dog"). The matrix is
+# **symmetric**: if *cat* is in the window of *milk*, *milk* is in the window of *cat*.
+# Windows never cross a sentence (document) boundary.
+#
+# Already, *cat* and *dog* have similar rows (both occur with *the*, *drinks*, *chases*),
+# while *milk* and *chases* have little in common. With a million words the rows become
+# far more telling.
+#
+# **Near counts more.** A word right next to *cat* says more about it than one 5 words
+# away. GloVe (notebook 04) weighs a pair at distance *d* by **1/d**: 1 for neighbours,
+# 1/2 for words two apart, and so on. This is the "harmonic" weighting, the default of
+# `cooccurrence_matrix`; "uniform" counts every pair as 1, as above.
+#
+# ### Exercise 02.cooccurrence_counts
+#
+# Write `cooccurrence_counts(ids, vocab_size, window)` for **one** document given as an
+# array of word ids: every pair of positions `t < u` with `d = u - t <= window` adds
+# `1/d` to cell `(ids[t], ids[u])` **and** to cell `(ids[u], ids[t])`.
+#
+# A double loop over positions is fine here. (The vectorised trick: `ids[:-d]` and
+# `ids[d:]` line up every pair at distance `d` at once; `np.add.at(out, (rows, cols), w)`
+# adds `w` for every pair, repeated pairs included, which `out[rows, cols] += w` does
+# not.)
+
+# %%
+def cooccurrence_counts(ids, vocab_size, window):
+    """Harmonic co-occurrence counts of one document.
+
+    ids: (n,) int array, the word id of each token in order. vocab_size: V. window: the
+    largest distance counted (>= 1).
+    Returns a (V, V) float array: each pair of positions t < u with d = u - t <= window
+    adds 1/d to [ids[t], ids[u]] and to [ids[u], ids[t]].
+    """
+    ### BEGIN SOLUTION
+    #> Start from np.zeros((vocab_size, vocab_size)). For each position t, look at the
+    #> positions u = t + 1, ..., t + window that exist (u < len(ids)), and add 1 / (u - t)
+    #> in both directions.
+    out = np.zeros((vocab_size, vocab_size))
+    for d in range(1, window + 1):
+        left, right = ids[:-d], ids[d:]
+        np.add.at(out, (left, right), 1.0 / d)
+        np.add.at(out, (right, left), 1.0 / d)
+    return out
+    ### END SOLUTION
+
+
+# %%
+check(cooccurrence_counts)
+
+# %% [markdown]
+# Once your function passes, the next cell uses it on the sentence "the cat chases the dog"
+# (until then, the reference):
+
+# %%
+cooccurrence_counts = embedlab.yours_or_reference(cooccurrence_counts)
+
+sentence = np.array([tiny_index[w] for w in "the cat chases the dog".split()])
+show_table(cooccurrence_counts(sentence, len(tiny_words), 2), tiny_words, tiny_words, fmt="{:.1f}")
+
+# %% [markdown]
+# *the* and *chases* are neighbours once (weight 1) and two apart once (the first *the*,
+# weight 1/2): 1.5. The two *the* are 3 apart, outside the window, so the *the*-*the* cell
+# is 0; and *the*-*dog* is 1, not 1.5, because the first *the* is 4 words from *dog*.
+# Checking a few cells by hand is the best way to own the definition.
+#
+# ## 2. Counting a million words
+#
+# `embedlab.cooccurrence.cooccurrence_matrix` does the same for a whole corpus, without a
+# loop over tokens: the corpus becomes one long array of word ids (plus the document of
+# each token), and for each distance `d = 1..window` one shifted comparison finds all the
+# pairs at that distance inside a document. The counts go into a **sparse** matrix:
+# most word pairs never meet.
+#
+# We keep the 10,000 most frequent words that occur at least 5 times (rarer words have
+# too few contexts to say much, and a smaller vocabulary keeps the SVD below quick);
+# other tokens are dropped before windowing, as GloVe and word2vec do.
+
+# %%
+docs = corpus.load_corpus()                       # the 1M-token slice: a list of token lists
+all_words, all_counts = build_vocab(docs, min_count=5)
+words = all_words[:10_000]                        # most frequent first
+key_to_index = {w: i for i, w in enumerate(words)}
+print(f"{len(docs):,} documents, {sum(map(len, docs)):,} tokens; "
+      f"{len(all_words):,} words occur >= 5 times, we keep {len(words):,}")
+
+started = time.perf_counter()
+counts = cooccurrence_matrix(docs, key_to_index, window=5)   # harmonic weights, on the CPU
+print(f"co-occurrence matrix {counts.shape}, {counts.nnz:,} non-zero cells "
+      f"({counts.nnz / counts.shape[0] ** 2:.1%} of all), in {time.perf_counter() - started:.1f} s")
+
+
+# %%
+def top_contexts(matrix, word, k=8):
+    """The k columns with the largest values in the word's row, with their values."""
+    row = matrix[key_to_index[word]].toarray().ravel()
+    best = np.argsort(-row, kind="stable")[:k]
+    return ", ".join(f"{words[j]} {row[j]:.1f}" for j in best)
+
+
+for word in ["king", "wine", "monday"]:
+    print(f"{word:>7}: {top_contexts(counts, word)}")
+
+# %% [markdown]
+# You should see about **2.16 million** non-zero cells (2.2 % of the matrix), counted in
+# a few seconds. The contexts with the largest counts are disappointing: *the*, *of*,
+# *and*, *to* top almost every row. Frequent words are near everything, so raw counts
+# mostly measure **how frequent** the context word is, not what it says about the word.
+#
+# ## 3. PMI and PPMI: surprise, not frequency
+#
+# Pointwise mutual information asks: do *w* and *c* occur together **more often than
+# chance**?
+#
+# $$\mathrm{PMI}(w, c) = \ln \frac{P(w, c)}{P(w)\,P(c)}$$
+#
+# with $P(w, c)$ = count(w, c) / total, $P(w)$ = row sum / total and $P(c)$ = column
+# sum / total. If *w* and *c* were independent, $P(w,c) = P(w)P(c)$ and PMI = 0. *of*
+# is near *king* often, but it is near everything often, so its PMI is small; *crowned*
+# is rarely anywhere, so meeting it near *king* is a big surprise.
+#
+# Two fixes make PMI work in practice (Levy, Goldberg and Dagan 2015):
+#
+# * **Positive** PMI: negative values ("met less often than chance") are unreliable with
+#   finite data (most pairs are never seen at all, PMI = $-\infty$), so clip them at 0:
+#   PPMI = max(0, PMI). A never-seen pair gets 0.
+# * **Context smoothing**: PMI overrates rare contexts (a word seen once, next to *king*,
+#   gets a huge PMI). Raising the context counts to the power $\alpha = 0.75$ before
+#   normalising, $P_\alpha(c) = \mathrm{count}(c)^{0.75} / \sum_{c'} \mathrm{count}(c')^{0.75}$,
+#   gives rare contexts a little more probability, hence a lower PMI. word2vec's negative
+#   sampling uses the same 0.75 (notebook 03).
+#
+# ### Exercise 02.ppmi
+#
+# Write `ppmi_matrix(counts, alpha=0.75)` for a dense (n_words, n_contexts) count
+# matrix. Rows are words and columns contexts: the matrix need not be square or
+# symmetric. Never return NaN or inf: cells with a zero count, and whole zero rows or
+# columns, get 0.
+
+# %%
+def ppmi_matrix(counts, alpha=0.75):
+    """Positive PMI with context-distribution smoothing.
+
+    counts: (n, m) array of non-negative counts (rows: words, columns: contexts).
+    Returns an (n, m) float array: max(0, ln(P(w, c) / (P(w) P_alpha(c)))), where
+    P(w, c) = counts / total, P(w) = row sums / total and
+    P_alpha(c) = colsum ** alpha / sum(colsum ** alpha); 0 wherever counts == 0.
+    """
+    ### BEGIN SOLUTION
+    #> total = counts.sum(); P(w) from counts.sum(axis=1), P_alpha(c) from counts.sum(axis=0).
+    #> np.outer(p_w, p_c) is the (n, m) "chance" table. Take the log only where counts > 0
+    #> (e.g. with a boolean mask), leave 0 elsewhere, then clip with np.maximum(pmi, 0).
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum()
+    p_w = counts.sum(axis=1) / total
+    c_alpha = counts.sum(axis=0) ** alpha
+    p_c = c_alpha / c_alpha.sum()
+    pmi = np.zeros_like(counts)
+    seen = counts > 0
+    pmi[seen] = np.log((counts / total)[seen] / np.outer(p_w, p_c)[seen])
+    return np.maximum(pmi, 0.0)
+    ### END SOLUTION
+
+
+# %%
+check(ppmi_matrix)
+
+# %% [markdown]
+# `embedlab.cooccurrence.ppmi` computes the same on a sparse matrix, touching only the
+# non-zero cells (a zero count stays 0, so the result is at least as sparse). On the
+# tiny example, with your function:
+
+# %%
+ppmi_matrix = embedlab.yours_or_reference(ppmi_matrix)
+
+show_table(ppmi_matrix(tiny_counts.toarray(), alpha=1.0), tiny_words, tiny_words)
+
+# %% [markdown]
+# The largest values now go to pairs of rarer words seen together: *dog*-*water* 1.22,
+# *milk*-*cat* and *milk*-*drinks* 1.04. *the* has the largest counts (3 with *cat*) but
+# only middling PPMI (0.64 with *cat*, 0.23 with *drinks*): it is next to everything, so
+# meeting it is no surprise. On a real corpus the effect is much stronger:
+
+# %%
+started = time.perf_counter()
+weights = ppmi(counts, alpha=0.75)
+print(f"PPMI matrix: {weights.nnz:,} positive cells in {time.perf_counter() - started:.2f} s")
+for word in ["king", "wine", "monday"]:
+    print(f"{word:>7}: {top_contexts(weights, word)}")
+
+# %% [markdown]
+# You should see the function words gone: *king*'s strongest contexts are now kings and
+# kingdoms (*nebuchadnezzar*, *assyria*, *zedekiah*, *solomon*, and *arthur*), *wine*'s
+# *bottles*, *grape*, *drank* and kinds of wine (*gooseberry*, *birch*), *monday*'s
+# *fortnight*, *saturday*, *sunday*, *week*. Also some noise (*kitty* and *thither* next
+# to *monday*, from Austen): PPMI trusts a pair of rare words seen together a couple of
+# times a lot. The SVD below smooths such accidents away.
+#
+# ## 4. How good are these vectors?
+#
+# Each row of `counts` or `weights` is already a 10,000-dimensional word vector. Two
+# standard tests (used in every notebook from now on, through `embedlab.evaluate`):
+#
+# * **Word similarity**: WordSim-353 and SimLex-999 are word pairs scored by people
+#   (*tiger*-*cat* 7.35, *king*-*cabbage* 0.23). We compute the cosine of each pair's
+#   vectors and report the **Spearman correlation** with the human scores: 1 means the
+#   same ranking. WordSim-353 mixes similarity and relatedness (*cup*-*coffee* is high);
+#   SimLex-999 scores similarity only (*cup*-*coffee* is low), and is much harder.
+# * **Analogies** (notebook 03 shows more): "*man* is to *king* as *woman* is to ?",
+#   answered by the word closest to king - man + woman. Accuracy over Google's 19,544
+#   questions, counting only questions whose four words are in the vocabulary.
+#
+# Pairs with a word outside our 10,000 words are skipped; the tables report how many
+# remain. A 10,000 x 10,000 dense matrix would take 800 MB, so for the sparse rows we pass
+# only the rows of the test words (the scores are the same; the analogy test needs every
+# row and is left for the compressed vectors).
+
+# %%
+test_words = sorted({w for name in ("wordsim353", "simlex999")
+                     for a, b, _ in corpus.load_word_pairs(name) for w in (a, b) if w in key_to_index})
+test_rows = [key_to_index[w] for w in test_words]
+results = {}
+for name, matrix in [("raw counts (10,000 dims)", counts), ("PPMI (10,000 dims)", weights)]:
+    rows = matrix[test_rows].toarray()
+    results[name] = {"WordSim-353": evaluate.word_similarity(rows, test_words, pairs="wordsim353"),
+                     "SimLex-999": evaluate.word_similarity(rows, test_words, pairs="simlex999")}
+for name, res in results.items():
+    print(f"{name:>25}: " + "; ".join(f"{k} Spearman {v.spearman:.3f} on {v.n_pairs} pairs"
+                                      for k, v in res.items()))
+
+# %% [markdown]
+# PPMI more than triples the WordSim-353 correlation of raw counts (about **0.16 -> 0.54**)
+# and SimLex's (**0.06 -> 0.27**). Reweighting matters more than anything else in this
+# notebook.
+#
+# ## 5. SVD: from 10,000 sparse dimensions to 100 dense ones
+#
+# Any matrix $M$ ($n \times m$) factors as $M = U S V^\top$: $U$ ($n \times r$) and $V$
+# ($m \times r$) have orthonormal columns, and $S$ is diagonal with the **singular values**
+# $s_1 \ge s_2 \ge \dots \ge 0$. Keeping only the $k$ largest gives the best rank-$k$
+# approximation of $M$ (Eckart-Young): $M \approx U_k S_k V_k^\top$. The rows of
+# $U_k S_k^{1/2}$ are $k$-dimensional **word vectors** (and the rows of $V_k S_k^{1/2}$
+# context vectors): two words whose PPMI rows are alike get nearby vectors, even if they
+# never share a context word exactly, because the SVD merges contexts that behave alike
+# (*wine*, *wines*, *vinegar*...) into shared dimensions.
+#
+# Why $S^{1/2}$ and not $S$? Both are used. $U_k S_k$ (what scikit-learn's
+# `TruncatedSVD.transform` returns) reproduces the dot products between rows of $M$;
+# $U_k S_k^{1/2}$ splits $S$ evenly between words and contexts, and Levy et al. found that
+# it tends to work better for word similarity.
+#
+# ### Exercise 02.svd_embedding
+#
+# Write `svd_embedding(matrix, dim)`: the first `dim` columns of $U$, each scaled by the
+# square root of its singular value. `np.linalg.svd(matrix, full_matrices=False)` returns
+# `U, S, Vt` with `S` sorted from the largest down. The sign of a singular vector is
+# arbitrary (−u works as well as u), so `check` accepts either sign for each column.
+
+# %%
+def svd_embedding(matrix, dim):
+    """Word vectors from a truncated SVD.
+
+    matrix: (n, m) float array (rows: words). dim: number of dimensions to keep.
+    Returns an (n, dim) float array: U[:, :dim] * sqrt(S[:dim]).
+    """
+    ### BEGIN SOLUTION
+    #> U, S, Vt = np.linalg.svd(matrix, full_matrices=False), then keep the first dim
+    #> columns of U and multiply column k by np.sqrt(S[k]) (broadcasting does it in one go).
+    U, S, Vt = np.linalg.svd(matrix, full_matrices=False)
+    return U[:, :dim] * np.sqrt(S[:dim])
+    ### END SOLUTION
+
+
+# %%
+check(svd_embedding)
+
+# %% [markdown]
+# `np.linalg.svd` computes **all** singular vectors of a dense matrix: fine for the tiny
+# example, hopeless for 10,000 x 10,000 (800 MB and minutes of work). A *truncated* SVD of a
+# sparse matrix computes only the top `k` with an iterative solver that only multiplies the
+# matrix by vectors (Lanczos bidiagonalization). `embedlab.cooccurrence.lsa_vectors` calls
+# SciPy's `svds` with the PROPACK solver (`solver="arpack"` gives the same vectors, about
+# ten times slower here) and returns $U_k S_k^{1/2}$ like your function. First on the tiny
+# example, with yours, as a check:
+
+# %%
+svd_embedding = embedlab.yours_or_reference(svd_embedding)
+
+tiny_ppmi = ppmi_matrix(tiny_counts.toarray(), alpha=1.0)
+mine, library = svd_embedding(tiny_ppmi, 2), lsa_vectors(tiny_ppmi, dim=2)
+print("same up to the sign of each column:",
+      np.allclose(np.abs(mine), np.abs(library)))
+
+# %% [markdown]
+# Now 100 dimensions from the corpus's PPMI matrix (a few seconds):
+
+# %%
+started = time.perf_counter()
+vectors = lsa_vectors(weights, dim=100, seed=0)              # (10000, 100) U_k sqrt(S_k)
+svd_seconds = time.perf_counter() - started
+singular_values = np.linalg.norm(vectors, axis=0) ** 2       # |column k|^2 = s_k since |u_k| = 1
+print(f"LSA vectors {vectors.shape} in {svd_seconds:.1f} s; "
+      f"top singular values {singular_values[:4].round(1)} ... {singular_values[-1]:.1f}")
+
+# %% [markdown]
+# A picture of what the SVD keeps: on the left, the singular values fall fast at first,
+# then slowly: the first few dimensions carry the broad distinctions, the long tail the
+# details. On the right, the 100-dimensional vectors of a few word groups projected to 2-D
+# (the two main directions of these words only, by PCA).
+
+# %%
+groups = {
+    "weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    "numbers": ["two", "three", "four", "five", "six", "seven", "eight"],
+    "family": ["father", "mother", "son", "daughter", "brother", "sister", "wife", "husband"],
+    "countries": ["france", "spain", "germany", "italy", "england", "russia", "egypt"],
+    "animals": ["horse", "dog", "cat", "sheep", "cow", "lion", "wolf"],
+}
+chosen = [(g, w) for g, ws in groups.items() for w in ws if w in key_to_index]
+unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+points = unit[[key_to_index[w] for _, w in chosen]]
+points = points - points.mean(axis=0)
+_, _, pcs = np.linalg.svd(points, full_matrices=False)        # PCA: top directions of these points
+xy = points @ pcs[:2].T
+
+fig, (ax_s, ax_p) = plt.subplots(1, 2, figsize=(11, 4.2))
+ax_s.plot(np.arange(1, 101), singular_values, "o-", ms=3)
+ax_s.set_yscale("log")
+ax_s.set_xlabel("dimension k")
+ax_s.set_ylabel("singular value $s_k$ (log scale)")
+ax_s.set_title("Singular values of the PPMI matrix")
+for g, colour in zip(groups, plt.cm.tab10.colors):
+    idx = [i for i, (gg, _) in enumerate(chosen) if gg == g]
+    ax_p.scatter(xy[idx, 0], xy[idx, 1], color=colour, label=g)
+    for i in idx:
+        ax_p.annotate(chosen[i][1], xy[i], fontsize=8, xytext=(3, 2), textcoords="offset points")
+ax_p.legend(fontsize=8)
+ax_p.set_title("PPMI + SVD vectors of five word groups (PCA to 2-D)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# You should see the first singular value (about 655) stand apart, twice the second
+# (311): that direction mostly says how frequent a word is. The others decrease slowly,
+# to about 85 at k = 100, so no small k captures everything. On the right, weekdays,
+# numbers and family words form three tight, separate clusters, although nobody told the
+# SVD what a weekday or a number is: only which words stood near which. Countries and
+# animals share one region of this picture: two dimensions cannot show all that 100 hold
+# (in 100 dimensions the neighbours of *france* are countries, those of *horse* animals;
+# try them in the widget below).
+#
+# ## 6. Raw counts vs PPMI vs PPMI + SVD
+#
+# The same tests on the 100-dimensional vectors, now with analogies too:
+
+# %%
+lsa_results = evaluate.evaluate_all(vectors, words)
+results["PPMI + SVD (100 dims)"] = {"WordSim-353": lsa_results["wordsim353"],
+                                    "SimLex-999": lsa_results["simlex999"]}
+show_table([[res["WordSim-353"].spearman, res["SimLex-999"].spearman, "—"] for res in results.values()],
+           list(results), ["WordSim-353", "SimLex-999", "analogy"], fmt="{:.3f}")
+print(f"PPMI + SVD analogies: {lsa_results['analogy']}")
+
+# %% [markdown]
+# Expected results (measured on the shipped data):
+#
+# | vectors | WordSim-353 | SimLex-999 | analogy |
+# |---|---|---|---|
+# | raw counts (10,000 dims) | 0.16 | 0.06 | — |
+# | PPMI (10,000 dims) | 0.54 | 0.27 | — |
+# | PPMI + SVD (100 dims) | 0.63 | 0.29 | 0.15 (489 of 3,279 questions) |
+#
+# The SVD **improves** the similarity scores while keeping 1 % of the dimensions: by
+# merging contexts that behave alike it smooths the noise of a small corpus. About 15 % of
+# the analogies are right; word2vec (notebook 03) does much better on the same corpus.
+# Look at where the analogy accuracy comes from:
+
+# %%
+sections = lsa_results["analogy"].sections
+for section, (right, total) in sections.items():
+    if total:
+        print(f"{section:>28}: {right:4d} / {total:4d} = {right / total:.0%}")
+print("man : king = woman : ?", [w for w, _ in evaluate.analogy(vectors, words, a="man", b="king", c="woman")])
+
+# %% [markdown]
+# The "family" (*boy*:*girl* = *brother*:*sister*), plural and nationality questions
+# work best; *queen* comes third for "man : king = woman : ?", behind *son* and
+# *solomon*: in this corpus a king is mostly a biblical one. Which is the point of the
+# distributional hypothesis: the vectors know the corpus, not the world.
+#
+# ### Explore the neighbours
+#
+# Type a word and press <kbd>Enter</kbd> (only the 10,000 most frequent words are known).
+# Try *monday*, *france*, *money*, *love*, *horse*, *king*.
+
+# %%
+lsa_model = SimpleNamespace(vectors=vectors, index_to_key=words)
+neighbour_explorer(lsa_model, default="monday", k=10, title="PPMI + SVD (100 dims): nearest neighbours")
+
+# %% [markdown]
+# You should see the other weekdays and *week* around *monday*, *spain* and *germany*
+# next to *france*, *payment*, *paid* and *price* next to *money*, and for *king*:
+# *david*, *judah*, *israel*, *solomon*.
+#
+# ## 7. Side by side with scikit-learn
+#
+# In practice you would use scikit-learn's `TruncatedSVD`. Its default solver is
+# **randomized** (Halko et al. 2011): multiply the matrix by a few random vectors, refine
+# with a few power iterations, then an exact SVD of a small matrix. It is approximate,
+# and usually faster than an exact solver on large dense-ish problems. `transform` returns
+# $U_k S_k$; dividing by $S_k^{1/2}$ gives the same weighting as ours.
+
+# %%
+from sklearn.decomposition import TruncatedSVD
+
+started = time.perf_counter()
+tsvd = TruncatedSVD(n_components=100, algorithm="randomized", n_iter=5, random_state=0).fit(weights)
+sk_vectors = tsvd.transform(weights) / np.sqrt(tsvd.singular_values_)   # U_k S_k -> U_k S_k^1/2
+sk_seconds = time.perf_counter() - started
+sk_results = evaluate.evaluate_all(sk_vectors, words)
+show_table([[seconds, r["wordsim353"].spearman, r["simlex999"].spearman, r["analogy"].accuracy]
+            for seconds, r in ((svd_seconds, lsa_results), (sk_seconds, sk_results))],
+           ["embedlab lsa_vectors (PROPACK)", "sklearn TruncatedSVD (randomized)"],
+           ["seconds", "WordSim-353", "SimLex-999", "analogy"], fmt="{:.3f}")
+print(f"top singular values: ours {singular_values[:3].round(2)}, sklearn {tsvd.singular_values_[:3].round(2)}")
+
+# %% [markdown]
+# The top singular values agree to the digits shown, and the scores agree within 0.01
+# (0.632 vs 0.626 on WordSim-353, 0.157 vs 0.149 on analogies): the randomized solver
+# finds the leading dimensions exactly and the last ones approximately, which barely
+# matters for the tests. On this matrix it is about three times slower than PROPACK
+# (12 s against 4 s on our busy 2-core test machine), but faster than ARPACK. (`TruncatedSVD(algorithm="arpack")` gives our
+# numbers exactly, up to the signs of the columns; `tests/test_cooccurrence.py` checks
+# that.)
+#
+# Side by side, neighbours from both (type a word):
+
+# %%
+neighbour_explorer({"ours (PROPACK)": lsa_model,
+                    "sklearn (randomized)": SimpleNamespace(vectors=sk_vectors, index_to_key=words)},
+                   default="wine", k=8)
+
+# %% [markdown]
+# ## 8. The documents' side: LDA topics
+#
+# Co-occurrence inside a window describes **words**. Co-occurrence inside a **document**
+# describes documents: the classic LSA of Deerwester et al. (1990) applies the same SVD to
+# a word-by-document TF-IDF matrix. A probabilistic cousin, **latent Dirichlet allocation**
+# (LDA, Blei, Ng and Jordan 2003), models each document as a mixture of a few **topics**,
+# each topic a probability distribution over words. Its output is readable: the top words
+# of each topic, and each document's topic proportions.
+#
+# We fit scikit-learn's `LatentDirichletAllocation` with 8 topics on 4,000 random
+# documents of the slice with at least 15 tokens (LDA learns little from a 5-word
+# definition), in a few seconds. We remove very common words first (scikit-learn's English
+# stop words, plus dictionary jargon such as *syn*, *adj*, *pertaining*): like raw counts,
+# LDA is otherwise dominated by *the* and *of*.
+
+# %%
+from sklearn.decomposition import LatentDirichletAllocation
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+doc_sources = []                                   # the source tag of every document, in order
+for source, n in corpus.sources().items():
+    doc_sources += [source] * n
+doc_sources = np.array(doc_sources)
+long_docs = np.flatnonzero(np.array([len(doc) for doc in docs]) >= 15)
+sample = np.random.default_rng(0).choice(long_docs, size=4000, replace=False)
+stop = ENGLISH_STOP_WORDS | {
+    "syn", "adv", "adj", "etc", "pl", "bot", "zool", "used", "having", "called", "like", "make", "usually",
+    "especially", "person", "act", "thing", "relating", "pertaining", "resembling", "small", "large",
+    "consisting", "form", "kind", "state", "quality", "genus", "family", "use", "one", "see", "also"}
+vectorizer = CountVectorizer(analyzer=lambda doc: [w for w in doc if w not in stop and len(w) > 2],
+                             min_df=5, max_df=0.2, max_features=4000)
+doc_counts = vectorizer.fit_transform([docs[i] for i in sample])     # (4000, <= 4000) sparse
+started = time.perf_counter()
+lda = LatentDirichletAllocation(n_components=8, learning_method="online", max_iter=5,
+                                batch_size=512, random_state=0)
+doc_topics = lda.fit_transform(doc_counts)                           # (4000, 8) topic proportions
+print(f"LDA on {doc_counts.shape[0]} documents x {doc_counts.shape[1]} words "
+      f"in {time.perf_counter() - started:.1f} s")
+vocab_names = vectorizer.get_feature_names_out()
+sample_sources = doc_sources[sample]
+source_names = [s for s in corpus.sources() if (sample_sources == s).any()]
+by_source = np.array([doc_topics[sample_sources == s].mean(axis=0) for s in source_names])  # (sources, 8)
+share = np.bincount(doc_topics.argmax(axis=1), minlength=8) / len(sample)
+for t, row in enumerate(lda.components_):
+    top = " ".join(vocab_names[np.argsort(-row)[:10]])
+    print(f"topic {t} ({share[t]:4.0%} of documents): {top}")
+
+# %% [markdown]
+# You should see a topic of Bible words (*shall lord unto thou thy god*), one of stories
+# and sayings (*time good said little man way*), and topics of dictionary definitions
+# by subject: natural history (*species american north america tree*), war and politics
+# (*british war army states united*), chemistry and medicine (*acid chem blood*), plants
+# (*flowers yellow leaves*), film and machines (*film motion animated computer*). The table below gives, for each source, its documents' average
+# topic proportions (each row sums to 1). The Bible's chapters are about 94 % topic 0,
+# Austen's chapters about 77 % topic 1, while definitions spread over all the topics, as
+# a dictionary covers every subject:
+
+# %%
+show_table(by_source, [f"{s} ({(sample_sources == s).sum()} docs)" for s in source_names],
+           [f"topic {t}" for t in range(8)])
+
+# %% [markdown]
+# **LSA / PPMI + SVD versus LDA.** Both compress co-occurrence. The SVD gives dense
+# vectors with positive and negative coordinates that are good for **similarity** but hard
+# to read; LDA gives non-negative topic proportions that sum to 1 and are easy to read,
+# which makes it popular to **explore** a document collection. LDA's topics are fitted
+# approximately and depend on the seed and on the stop words; the SVD's dimensions are
+# exact but mean little one by one.
+#
+# ## Summary
+#
+# * **Distributional hypothesis**: words in similar contexts have similar meanings. A
+#   word's contexts are the words within a **window**; GloVe weighs a neighbour at
+#   distance *d* by 1/d. The co-occurrence matrix is symmetric and very sparse.
+# * Raw counts are dominated by frequent words. **PPMI** = max(0, ln P(w,c) / P(w)P(c))
+#   keeps the surprising pairs; context smoothing ($\alpha$ = 0.75) tames rare contexts.
+#   On our corpus it lifts WordSim-353 from 0.16 to 0.54.
+# * A **truncated SVD** keeps the top *k* singular directions: $U_k S_k^{1/2}$ are dense
+#   word vectors (LSA). 100 dimensions beat the 10,000 sparse ones (0.63 on WordSim-353,
+#   0.29 on SimLex-999, 15 % of analogies).
+# * scikit-learn's `TruncatedSVD` (randomized) gives the same quality;
+#   `algorithm="arpack"` gives exactly our vectors.
+# * **LDA** describes documents as mixtures of readable topics; topics follow the sources
+#   of our corpus.
+#
+# **Next:** notebook 03 learns word vectors by prediction (word2vec) instead of counting,
+# and notebook 04 (GloVe) shows the two are closer than they look.
+#
+# ## Check your understanding
+#
+# **1.** You double the window from 5 to 10. Which neighbours of *monday* would you expect
+# to gain, and why do wide windows favour relatedness (*doctor* ~ *hospital*) while narrow
+# windows favour similarity (*doctor* ~ *nurse*)?
+#
+# <details><summary>Answer</summary>
+#
+# With a narrow window the contexts are the words right next to *monday*: *on*, *last*,
+# *next*, the same words that surround *tuesday*. Words that can replace each other
+# (same part of speech, same role) share such close contexts, so narrow windows find
+# **similar** words. A wide window also collects the topic of the sentence (*morning*,
+# *meeting*, *work*), which words that are merely **related** share: *monday* gains
+# neighbours such as *week* and *morning*. The 1/d weights are a compromise: wide windows,
+# but near words count more.
+# </details>
+#
+# **2.** Why does `ppmi` clip negative PMI at 0 instead of keeping it, and why must the
+# log only be taken where the count is positive?
+#
+# <details><summary>Answer</summary>
+#
+# A pair never seen has P(w, c) = 0, so PMI = ln 0 = −∞; in a sparse matrix almost every
+# pair is unseen, and for rare words "unseen" says nothing about whether they repel.
+# Negative values are estimated from tiny counts and are noisy. Clipping at 0 treats
+# "less often than chance" like "no evidence", keeps the matrix sparse, and avoids −∞.
+# Taking the log only where counts > 0 avoids −∞ and, for all-zero rows (0/0), NaN.
+# </details>
+#
+# **3.** Your word vectors come from $U_k S_k$ instead of $U_k S_k^{1/2}$. Do the nearest
+# neighbours of a word change? Does the analogy accuracy?
+#
+# <details><summary>Answer</summary>
+#
+# They can change, both. Multiplying column *k* by $s_k^{1/2}$ stretches the dimensions
+# unevenly, and cosine similarity is not invariant to such a stretch (only to scaling a
+# whole vector). $U_k S_k$ stretches the top dimensions more, so the broad distinctions of
+# the first dimensions dominate the cosines; $S_k^{1/2}$ weighs the finer dimensions more.
+# Which works better is an empirical question; for word similarity Levy et al. (2015)
+# found $S^{1/2}$ (or even $S^0$, plain $U_k$) better than $S$.
+# </details>
+#
+# **4.** Why is *queen* only third for "man : king = woman : ?" on this corpus, while
+# *son* and *solomon* come first? Would more dimensions fix it?
+#
+# <details><summary>Answer</summary>
+#
+# Because in this corpus *king* occurs mostly in the King James Bible, next to *david*,
+# *solomon*, *son of*, *israel*: the vector of *king* is a biblical-king vector, and
+# king − man + woman stays close to that region. More dimensions do not change what the
+# corpus says; a corpus where *king* and *queen* occur in parallel contexts (news,
+# encyclopedias) does. The vectors reflect the corpus, including its biases (notebook 04
+# comes back to this).
+# </details>
+#
+# ## Further reading
+#
+# * Jurafsky and Martin, *Speech and Language Processing* (3rd ed. draft), chapter 6,
+#   sections on word-word matrices, PPMI and the distributional hypothesis:
+#   <https://web.stanford.edu/~jurafsky/slp3/>
+# * Levy, Goldberg and Dagan (2015), "Improving Distributional Similarity with Lessons
+#   Learned from Word Embeddings", TACL: context smoothing, $S^{1/2}$, and why PPMI + SVD
+#   can match word2vec when tuned alike.
+# * Deerwester, Dumais, Furnas, Landauer and Harshman (1990), "Indexing by Latent Semantic
+#   Analysis": LSA on word-document matrices.
+# * Blei, Ng and Jordan (2003), "Latent Dirichlet Allocation", JMLR; scikit-learn's user
+#   guide on LDA: <https://scikit-learn.org/stable/modules/decomposition.html#latentdirichletallocation>
+# * Halko, Martinsson and Tropp (2011), "Finding Structure with Randomness": the randomized
+#   SVD behind `TruncatedSVD`.
+
+# %%
+print(f"Notebook ran in {time.perf_counter() - notebook_started:.1f} s.")
