@@ -1,0 +1,756 @@
+"""Lesson 06, documents: one vector per document, from word vectors or learned directly.
+
+Four recipes, from the simplest to the one that learns document vectors itself::
+
+    X = average_vectors(docs, vectors, key_to_index)           # mean of the word vectors
+    X = sif_embed(docs, vectors, key_to_index, counts)          # SIF: weighted mean, minus a common direction
+    model = train_doc2vec(docs, dm=0, dim=100, epochs=10)       # Doc2Vec PV-DBOW (dm=1: PV-DM)
+    model.dv[i]                                                 # the trained vector of docs[i]
+    model.infer_vector(["a", "new", "document"])                # a vector for a new document
+
+* **Averaging**: the mean of the vectors of a document's known words.
+* **SIF** (smooth inverse frequency, Arora, Liang and Ma, ICLR 2017, "A simple but
+  tough-to-beat baseline for sentence embeddings"): each word weighs ``a / (a + p(w))``
+  with ``p(w)`` its corpus frequency and ``a = 1e-3``, so "the" weighs almost nothing;
+  then the projection of every document vector on the first singular vector of the
+  whole matrix (a direction shared by all documents, mostly syntax and frequent words)
+  is removed.
+* **Doc2Vec** (Le and Mikolov, 2014, "Distributed representations of sentences and
+  documents"), with negative sampling as in gensim's ``Doc2Vec``:
+
+  - PV-DBOW (``dm=0``): the document's vector alone predicts each of its words, exactly
+    as a skip-gram centre word predicts its context (``dbow_words=True`` also trains
+    word vectors with skip-gram at the same time, as gensim's ``dbow_words=1``);
+  - PV-DM (``dm=1``): the mean of the document vector and the context words' vectors
+    predicts the centre word, as in CBOW (gensim's ``dm=1, dm_mean=1``).
+
+  A new document gets its vector by ``infer_vector``: a fresh random vector is trained
+  with the same objective while the word and output vectors stay frozen.
+
+The vocabulary, subsampling, noise distribution, negative sampling, context windows and
+skip-gram updates are those of :mod:`embedlab.word2vec` (imported, not repeated): only
+the document-vector updates are new here. Training is vectorised in PyTorch, batched,
+seeded (the same seed on CPU gives the same vectors) and runs on any ``device``.
+
+Exercises: ``06.average_vectors``, ``06.sif_embed``, ``06.pv_dbow_step``. Below the
+references, ``@mistake`` functions are realistic wrong answers that ``check``
+recognises and explains; they are not meant to be used.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import torch
+
+from .check import Case, exercise, mistake
+from .word2vec import (
+    _progress_bar,
+    _resolve_device,
+    _SkipGramStep,
+    build_vocab,
+    context_windows,
+    encode_corpus,
+    keep_probability,
+    negative_cdf,
+    sample_negatives,
+)
+
+__all__ = [
+    "Doc2VecModel",
+    "average_vectors",
+    "probe_documents",
+    "probe_scores",
+    "pv_dbow_step",
+    "sif_embed",
+    "sif_weights",
+    "train_doc2vec",
+]
+
+# No document is cut into pieces here (word2vec cuts at 10,000 words, as gensim does).
+_NO_LIMIT = 2**62
+
+
+def _check_vectors(vectors, key_to_index) -> np.ndarray:
+    vectors = np.asarray(vectors)
+    if vectors.ndim != 2:
+        raise ValueError(f"vectors must be a (V, d) matrix, one row per word; got shape {vectors.shape}")
+    if key_to_index and max(key_to_index.values()) >= len(vectors):
+        raise ValueError(f"key_to_index points past the {len(vectors)} rows of vectors: "
+                         "pass the word list that goes with these vectors")
+    return vectors
+
+
+def _doc_word_matrix(docs: Sequence[Sequence[str]], key_to_index: dict[str, int], n_words: int,
+                     weights: np.ndarray | None = None):
+    """Sparse (n_docs, V) matrix of (weighted) counts of known words, and known words per document."""
+    import scipy.sparse
+
+    rows, cols = [], []
+    for i, doc in enumerate(docs):
+        ids = [key_to_index[w] for w in doc if w in key_to_index]
+        cols.extend(ids)
+        rows.extend([i] * len(ids))
+    rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    vals = np.ones(len(cols_a)) if weights is None else np.asarray(weights, dtype=np.float64)[cols_a]
+    m = scipy.sparse.csr_matrix((vals, (rows_a, cols_a)), shape=(len(docs), n_words))
+    n_known = np.bincount(rows_a, minlength=len(docs)).astype(np.float64)
+    return m, n_known
+
+
+# ---------------------------------------------------------------------------
+# 1. Averaging (exercise 06.average_vectors)
+# ---------------------------------------------------------------------------
+def _words_and_vectors(rng: np.random.Generator, n_words: int = 12, dim: int = 4):
+    words = ["the", "of", "and", "king", "queen", "love", "marriage", "lord", "god", "bride",
+             "money", "wealth", "lawyer", "liar", "dog", "cat", "house", "sister"][:n_words]
+    return words, rng.normal(size=(len(words), dim)), {w: i for i, w in enumerate(words)}
+
+
+def _average_cases(rng: np.random.Generator) -> list[Case]:
+    words, vectors, k2i = _words_and_vectors(rng)
+    cases = [
+        Case(([["king", "queen"], ["love"]], vectors, k2i), label="two documents, all words known"),
+        Case(([["the", "unicorn", "king"], ["love", "dragon", "love"]], vectors, k2i),
+             label="unknown words (unicorn, dragon) are skipped"),
+        Case(([["king"], [], ["unicorn", "dragon"]], vectors, k2i),
+             label="an empty document and one of unknown words only: zero rows, no NaN"),
+        Case(([["the", "the", "the", "king"]], vectors, k2i), label="a repeated word counts each time"),
+        Case(([[], []], vectors, k2i), label="only empty documents"),
+    ]
+    for n_docs, dim in [(5, 3), (20, 8)]:
+        words, vectors, k2i = _words_and_vectors(rng, 18, dim)
+        pool = words + ["unicorn", "dragon", "xyzzy"]
+        docs = [list(rng.choice(pool, size=rng.integers(1, 9))) for _ in range(n_docs)]
+        cases.append(Case((docs, vectors.astype(np.float32), k2i),
+                          label=f"random: {n_docs} documents, d={dim}, float32 vectors"))
+    return cases
+
+
+@exercise("06.average_vectors", cases=_average_cases, rtol=1e-5, atol=1e-6)
+def average_vectors(docs, vectors, key_to_index):
+    """The mean of the word vectors of each document.
+
+    docs: list of n_docs documents, each a list of words (str). vectors: (V, d) float
+    array, row ``key_to_index[w]`` is the vector of word w. Words not in key_to_index
+    are skipped (neither added nor counted). A repeated word counts each time.
+    Returns an (n_docs, d) float array; a document with no known word gets a row of
+    zeros (not NaN).
+    """
+    vectors = _check_vectors(vectors, key_to_index)
+    m, n_known = _doc_word_matrix(docs, key_to_index, len(vectors))
+    sums = np.asarray(m @ vectors.astype(np.float64))
+    return sums / np.maximum(n_known, 1.0)[:, None]
+
+
+@mistake("06.average_vectors", "Unknown words are counted in the denominator: you divided the sum "
+         "by len(doc). Divide by the number of words that are in key_to_index (the ones you added).")
+def _average_counts_unknown(docs, vectors, key_to_index):
+    vectors = np.asarray(vectors, dtype=np.float64)
+    out = np.zeros((len(docs), vectors.shape[1]))
+    for i, doc in enumerate(docs):
+        for w in doc:
+            if w in key_to_index:
+                out[i] += vectors[key_to_index[w]]
+        if doc:
+            out[i] /= len(doc)
+    return out
+
+
+@mistake("06.average_vectors", "A document with no known word gives NaN: the mean of an empty "
+         "selection is 0/0. Return a row of zeros when a document has no known word.")
+def _average_nan_for_empty(docs, vectors, key_to_index):
+    vectors = np.asarray(vectors, dtype=np.float64)
+    with warnings.catch_warnings():  # numpy warns "Mean of empty slice": the hint says it better
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rows = [vectors[[key_to_index[w] for w in doc if w in key_to_index]].mean(axis=0) for doc in docs]
+    return np.array(rows).reshape(len(docs), vectors.shape[1])
+
+
+@mistake("06.average_vectors", "This is the sum of the word vectors, not their mean: divide by the "
+         "number of known words, so that long documents do not get long vectors.")
+def _average_sum(docs, vectors, key_to_index):
+    vectors = np.asarray(vectors, dtype=np.float64)
+    out = np.zeros((len(docs), vectors.shape[1]))
+    for i, doc in enumerate(docs):
+        for w in doc:
+            if w in key_to_index:
+                out[i] += vectors[key_to_index[w]]
+    return out
+
+
+@mistake("06.average_vectors", "key_to_index[w] raises KeyError for a word that is not in the "
+         "vocabulary: skip such words (`if w in key_to_index`).")
+def _average_keyerror(docs, vectors, key_to_index):
+    vectors = np.asarray(vectors, dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.array([vectors[[key_to_index[w] for w in doc]].mean(axis=0) for doc in docs])
+
+
+@mistake("06.average_vectors", "Each distinct word is counted once: a repeated word must count "
+         "each time it occurs (loop over the words of the document, not over set(doc)).")
+def _average_distinct_words(docs, vectors, key_to_index):
+    return average_vectors([sorted(set(doc)) for doc in docs], vectors, key_to_index)
+
+
+# ---------------------------------------------------------------------------
+# 2. SIF: smooth inverse frequency weights, minus the common component (exercise 06.sif_embed)
+# ---------------------------------------------------------------------------
+def sif_weights(counts, a: float = 1e-3) -> np.ndarray:
+    """SIF weight of each word: ``a / (a + p(w))`` with ``p(w) = counts[w] / counts.sum()``.
+
+    counts: (V,) corpus counts. Returns a float64 (V,) array; frequent words get weights
+    near 0 ("the": p ~ 0.05, weight ~ 0.02), words rarer than ``a`` weights near 1.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    return a / (a + counts / counts.sum())
+
+
+def _first_singular_vector(X: np.ndarray) -> np.ndarray:
+    """The first right singular vector of X, uncentred (as TruncatedSVD(1) and Arora et al.'s code)."""
+    if not np.any(X):
+        return np.zeros(X.shape[1])
+    return np.linalg.svd(X, full_matrices=False)[2][0]
+
+
+def _sif_cases(rng: np.random.Generator) -> list[Case]:
+    words, vectors, k2i = _words_and_vectors(rng, 12, 5)
+    vectors = vectors + 2.0 * rng.normal(size=5)   # a direction shared by all words, as in real embeddings
+    counts = np.array([5000, 3000, 2500, 40, 35, 30, 25, 20, 12, 8, 5, 3])
+    docs = [["the", "king", "of", "the", "queen"], ["love", "and", "marriage"], ["the", "lord", "god"],
+            ["the", "bride", "unicorn"]]
+    cases = [
+        Case((docs, vectors, k2i, counts), label="four documents, Zipf-like counts"),
+        Case((docs + [[], ["unicorn"]], vectors, k2i, counts),
+             label="with an empty document and one of unknown words (rows of zeros)"),
+        Case((docs, vectors, k2i, counts), {"a": 1e-2}, label="a = 1e-2"),
+        Case((docs[:2] + [["the", "the", "the"]], vectors, k2i, np.full(12, 10)),
+             label="equal counts: every weight is the same"),
+    ]
+    for n_docs, dim in [(8, 4), (30, 10)]:
+        words, vectors, k2i = _words_and_vectors(rng, 18, dim)
+        vectors = vectors + 1.5 * rng.normal(size=dim)
+        counts = np.sort(rng.zipf(1.4, size=18) + 2)[::-1] * 10
+        pool = words + ["unicorn", "dragon"]
+        docs = [list(rng.choice(pool, size=rng.integers(2, 12))) for _ in range(n_docs)]
+        cases.append(Case((docs, vectors, k2i, counts), label=f"random: {n_docs} documents, d={dim}"))
+    return cases
+
+
+@exercise("06.sif_embed", cases=_sif_cases, rtol=1e-4, atol=1e-7)
+def sif_embed(docs, vectors, key_to_index, counts, a: float = 1e-3):
+    """SIF document vectors (Arora, Liang and Ma, 2017).
+
+    docs: list of n_docs documents (lists of words). vectors: (V, d) word vectors,
+    row ``key_to_index[w]`` for word w. counts: (V,) corpus counts of the same words
+    (same order as the rows). a: the smoothing constant.
+
+    1. Weight each word by ``a / (a + p(w))``, ``p(w) = counts[w] / counts.sum()``.
+    2. Each document: the sum of weight * vector over its known words (repeats count
+       each time), divided by the number of its known words; no known word: zeros.
+    3. Remove the common component: ``u`` = the first right singular vector of the
+       (n_docs, d) matrix X from step 2, **not** centred (``np.linalg.svd(X)[2][0]``,
+       as TruncatedSVD(1)); return ``X - (X @ u)[:, None] * u[None, :]``.
+
+    Returns an (n_docs, d) float64 array.
+    """
+    vectors = _check_vectors(vectors, key_to_index)
+    m, n_known = _doc_word_matrix(docs, key_to_index, len(vectors), sif_weights(counts, a))
+    X = np.asarray(m @ vectors.astype(np.float64)) / np.maximum(n_known, 1.0)[:, None]
+    u = _first_singular_vector(X)
+    return X - (X @ u)[:, None] * u[None, :]
+
+
+def _sif_weighted_mean(docs, vectors, key_to_index, weights, divide_by="count"):
+    vectors = np.asarray(vectors, dtype=np.float64)
+    X = np.zeros((len(docs), vectors.shape[1]))
+    for i, doc in enumerate(docs):
+        ids = [key_to_index[w] for w in doc if w in key_to_index]
+        if ids:
+            X[i] = (weights[ids][:, None] * vectors[ids]).sum(0)
+            X[i] /= len(ids) if divide_by == "count" else weights[ids].sum()
+    return X
+
+
+def _remove_pc(X):
+    u = _first_singular_vector(X)
+    return X - (X @ u)[:, None] * u[None, :]
+
+
+@mistake("06.sif_embed", "You removed the first principal component of the CENTRED vectors (as "
+         "sklearn's PCA computes it). SIF removes the first singular vector of the uncentred matrix "
+         "(np.linalg.svd(X)[2][0], or TruncatedSVD(1)): the common direction includes the mean, which "
+         "is exactly what should go.")
+def _sif_centred_pca(docs, vectors, key_to_index, counts, a=1e-3):
+    X = _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a))
+    centred = X - X.mean(0)
+    u = np.linalg.svd(centred, full_matrices=False)[2][0] if np.any(centred) else np.zeros(X.shape[1])
+    return X - (X @ u)[:, None] * u[None, :]
+
+
+@mistake("06.sif_embed", "The common component is still there: after the weighted means, remove "
+         "each row's projection on the first singular vector u: X - (X @ u)[:, None] * u.")
+def _sif_no_removal(docs, vectors, key_to_index, counts, a=1e-3):
+    return _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a))
+
+
+@mistake("06.sif_embed", "p(w) must be a frequency, counts[w] / counts.sum(), not the raw count: "
+         "with raw counts a / (a + count) is tiny for every word.")
+def _sif_raw_counts(docs, vectors, key_to_index, counts, a=1e-3):
+    weights = a / (a + np.asarray(counts, dtype=np.float64))
+    return _remove_pc(_sif_weighted_mean(docs, vectors, key_to_index, weights))
+
+
+@mistake("06.sif_embed", "You divided the weighted sum by the sum of the weights. SIF (like Arora "
+         "et al.'s code) divides by the number of known words, so that a document of rare words "
+         "weighs more than one of frequent words.")
+def _sif_divide_by_weights(docs, vectors, key_to_index, counts, a=1e-3):
+    X = _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a), divide_by="weights")
+    return _remove_pc(X)
+
+
+@mistake("06.sif_embed", "You projected on a row of U (or a column of V) instead of the first "
+         "right singular vector: np.linalg.svd(X) returns U, S, Vt, and the direction in word-vector "
+         "space is Vt[0], a vector of length d.")
+def _sif_wrong_singular_vector(docs, vectors, key_to_index, counts, a=1e-3):
+    X = _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a))
+    if not np.any(X):
+        return X
+    vt = np.linalg.svd(X, full_matrices=False)[2]
+    u = vt[:, 0]
+    return X - (X @ u)[:, None] * u[None, :]
+
+
+# ---------------------------------------------------------------------------
+# 3. One PV-DBOW step (exercise 06.pv_dbow_step)
+# ---------------------------------------------------------------------------
+def _pv_dbow_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case((np.zeros(3), np.array([1.0, 0.0, 2.0]), np.array([[0.0, 1.0, 0.0]]), 0.5),
+             label="zero document vector: every score is 0, σ(0) = 0.5"),
+        Case((np.array([1.0, -1.0]), np.array([2.0, 0.5]), np.array([[1.0, 1.0], [-0.5, 2.0]]), 0.1),
+             label="two negatives"),
+        Case((np.array([0.5, 0.5]), np.array([-1.0, 1.0]), np.zeros((3, 2)), 0.025),
+             label="all-zero negatives (as at the start of training): only the target pulls"),
+        Case((np.array([3.0, 0.0, -1.0]), np.array([0.0, 2.0, 1.0]), np.array([[4.0, 0.0, 1.0]]), 1.0),
+             label="lr = 1, a negative scored high (σ close to 1)"),
+    ]
+    for k, d in [(2, 4), (5, 10), (15, 50)]:
+        cases.append(Case((rng.normal(size=d), rng.normal(size=d), rng.normal(size=(k, d)),
+                           float(rng.choice([0.025, 0.1, 0.5]))), label=f"random, k={k}, d={d}"))
+    return cases
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@exercise("06.pv_dbow_step", cases=_pv_dbow_cases, rtol=1e-6, atol=1e-9)
+def pv_dbow_step(doc_vec, target_vec, negative_vecs, lr):
+    """One SGD step of PV-DBOW on the document vector, for one target word and k negatives.
+
+    doc_vec: (d,) the document's vector D. target_vec: (d,) output vector t of a word
+    of the document. negative_vecs: (k, d) output vectors n_j of k noise words. lr: the
+    learning rate. The loss is the skip-gram negative-sampling loss with the document
+    vector in the place of the centre word:
+
+        L = -log σ(D·t) - Σ_j log σ(-D·n_j)
+
+    Returns the updated document vector ``D - lr * dL/dD`` as a (d,) float array, where
+    ``dL/dD = -(1 - σ(D·t)) t + Σ_j σ(D·n_j) n_j``. The inputs are not modified.
+    """
+    D = np.asarray(doc_vec, dtype=np.float64)
+    t = np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64).reshape(-1, D.shape[0])
+    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(n @ D) @ n
+    return D - lr * grad
+
+
+@mistake("06.pv_dbow_step", "You stepped uphill: D + lr * dL/dD increases the loss. Gradient "
+         "descent subtracts: D - lr * dL/dD, which moves D towards the target word's vector.")
+def _pv_dbow_uphill(doc_vec, target_vec, negative_vecs, lr):
+    D = np.asarray(doc_vec, dtype=np.float64)
+    return 2 * D - pv_dbow_step(doc_vec, target_vec, negative_vecs, lr)
+
+
+@mistake("06.pv_dbow_step", "The negative term uses σ(-D·n_j) instead of σ(D·n_j): the derivative "
+         "of -log σ(-s) with respect to s is +σ(s), so a noise word scored high pushes hardest.")
+def _pv_dbow_neg_sign(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(-(n @ D)) @ n
+    return D - lr * grad
+
+
+@mistake("06.pv_dbow_step", "The negatives are averaged: the loss SUMS -log σ(-D·n_j) over the k "
+         "noise words, so their gradients add up (no division by k).")
+def _pv_dbow_neg_mean(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(n @ D) @ n / len(n)
+    return D - lr * grad
+
+
+@mistake("06.pv_dbow_step", "You returned the step -lr * dL/dD, not the updated vector: add it to "
+         "doc_vec (D - lr * dL/dD).")
+def _pv_dbow_step_only(doc_vec, target_vec, negative_vecs, lr):
+    return pv_dbow_step(doc_vec, target_vec, negative_vecs, lr) - np.asarray(doc_vec, dtype=np.float64)
+
+
+@mistake("06.pv_dbow_step", "The target term uses σ(D·t) instead of 1 - σ(D·t): the derivative "
+         "of -log σ(s) is -(1 - σ(s)), which vanishes once the target word is predicted well.")
+def _pv_dbow_pos_sigmoid(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -_sigmoid(D @ t) * t + _sigmoid(n @ D) @ n
+    return D - lr * grad
+
+
+# ---------------------------------------------------------------------------
+# 4. The probe: which source does a short document come from?
+# ---------------------------------------------------------------------------
+PROBE_SOURCES = ("gcide", "wordnet", "austen", "fortunes", "kjv")
+
+
+def probe_documents(name: str = "course-corpus-slice", sources: Sequence[str] = PROBE_SOURCES,
+                    per_source: int = 600, min_len: int = 10, max_len: int = 60, passage: int = 30,
+                    seed: int = 0) -> tuple[list[list[str]], np.ndarray]:
+    """Short documents of the course corpus, the same number from each source, and their source.
+
+    Documents of ``min_len`` to ``max_len`` words are kept as they are; longer ones (a
+    Bible chapter, a long Austen paragraph) are cut into passages of ``passage`` words.
+    Then ``per_source`` of them are drawn at random (seeded) from each source (fewer if
+    a source has fewer). Short documents make the probe hard: a 15-word definition
+    shares few words with the others, and whole Bible chapters would give themselves
+    away by their length alone. Returns ``(docs, labels)``: a list of token lists and a
+    numpy array of source names, sources in the order given.
+    """
+    from . import corpus
+
+    rng = np.random.default_rng(seed)
+    docs: list[list[str]] = []
+    labels: list[str] = []
+    for source in sources:
+        pool = []
+        for doc in corpus.iter_documents(name, sources=[source]):
+            if min_len <= len(doc) <= max_len:
+                pool.append(doc)
+            elif len(doc) > max_len:
+                pool.extend(doc[i:i + passage] for i in range(0, len(doc) - passage + 1, passage))
+        if not pool:
+            raise ValueError(f"corpus {name!r} has no document from source {source!r}")
+        chosen = np.sort(rng.choice(len(pool), size=min(per_source, len(pool)), replace=False))
+        docs.extend(pool[i] for i in chosen)
+        labels.extend([source] * len(chosen))
+    return docs, np.array(labels)
+
+
+def probe_scores(X, labels, *, test_size: float = 0.3, seed: int = 0) -> dict[str, float]:
+    """Accuracy and macro-F1 of a logistic regression predicting ``labels`` from the rows of ``X``.
+
+    One stratified train/test split (``test_size`` of the documents held out, seeded); the
+    classifier is scikit-learn's ``LogisticRegression(max_iter=2000)`` on the vectors as
+    they are. With balanced classes, chance is 1 / number of classes for both scores.
+    Returns ``{"accuracy": ..., "macro_f1": ...}``.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import train_test_split
+
+    if not hasattr(X, "tocsr"):  # scipy sparse matrices (TF-IDF) stay sparse
+        X = np.asarray(X)
+    else:
+        X = X.tocsr()
+    labels = np.asarray(labels)
+    train, test = train_test_split(np.arange(len(labels)), test_size=test_size, random_state=seed,
+                                   stratify=labels)
+    clf = LogisticRegression(max_iter=2000).fit(X[train], labels[train])
+    predicted = clf.predict(X[test])
+    return {"accuracy": float(np.mean(predicted == labels[test])),
+            "macro_f1": float(f1_score(labels[test], predicted, average="macro"))}
+
+
+# ---------------------------------------------------------------------------
+# 5. Doc2Vec training and inference
+# ---------------------------------------------------------------------------
+@dataclass
+class Doc2VecModel:
+    """Trained document vectors, the word and output vectors, and how they were trained.
+
+    dv: (n_docs, dim) float32 numpy array, row i is the vector of the i-th training
+    document. wv: (V, dim) float32 word (input) vectors: trained by PV-DM and by PV-DBOW
+    with ``dbow_words``; with plain PV-DBOW they keep their random start. output_vectors:
+    (V, dim) the output ("syn1neg") vectors, which every mode trains. counts: (V,).
+    """
+
+    dv: np.ndarray
+    wv: np.ndarray
+    output_vectors: np.ndarray
+    index_to_key: list[str]
+    counts: np.ndarray
+    params: dict[str, Any] = field(default_factory=dict)
+    train_seconds: float = 0.0
+    effective_words: int = 0
+    key_to_index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+
+    def __repr__(self) -> str:
+        mode = "PV-DM" if self.params.get("dm") else "PV-DBOW" + (" + words" if self.params.get("dbow_words") else "")
+        return (f"Doc2VecModel({mode}, {len(self.dv)} documents, V={len(self.index_to_key)}, "
+                f"dim={self.dv.shape[1]}, trained {self.train_seconds:.1f} s)")
+
+    def infer_vectors(self, docs: Iterable[Sequence[str]], *, epochs: int | None = None,
+                      alpha: float | None = None, min_alpha: float | None = None, seed: int = 0,
+                      device: str | torch.device | None = "cpu") -> np.ndarray:
+        """Vectors for new documents: (n, dim) float32, trained with word and output vectors frozen.
+
+        As gensim's ``infer_vector``: each document starts from a small random vector and
+        is trained for ``epochs`` passes (default: the training epochs) with the learning
+        rate falling linearly from ``alpha`` to ``min_alpha`` (default: the training
+        ones), subsampling and negatives drawn as in training. All documents are inferred
+        together: each step updates every document once (its next word), so each vector
+        follows the same sequence of single-word SGD steps as gensim's loop would. A
+        document with no known word keeps its random start.
+        """
+        p = self.params
+        dev = _resolve_device(device)
+        docs = docs if isinstance(docs, list) else list(docs)
+        W = torch.as_tensor(self.wv).to(dev)
+        C = torch.as_tensor(self.output_vectors).to(dev)
+        D, _ = _run_doc2vec(
+            docs, W, C, self.key_to_index, self.counts, dm=p["dm"], window=p["window"],
+            negative=p["negative"], sample=p["sample"], epochs=epochs or p["epochs"],
+            alpha=p["alpha"] if alpha is None else alpha,
+            min_alpha=p["min_alpha"] if min_alpha is None else min_alpha,
+            ns_exponent=p["ns_exponent"], batch_size=p["batch_size"], seed=seed, dev=dev,
+            learn_words=False, dbow_words=False, progress=False)
+        return D.cpu().numpy()
+
+    def infer_vector(self, words: Sequence[str], **kwargs) -> np.ndarray:
+        """The (dim,) vector of one new document (a list of words); see ``infer_vectors``."""
+        if isinstance(words, str):
+            raise TypeError("infer_vector takes a list of words, e.g. text.split(), not a string")
+        return self.infer_vectors([list(words)], **kwargs)[0]
+
+
+class _DocVectorSteps:
+    """The document-vector updates of PV-DBOW and PV-DM, by hand as in word2vec.c / gensim.
+
+    Matrices: D (documents), W (word inputs), C (outputs). With g = lr * (label - σ(score))
+    for the target word (label 1) and its k negatives (label 0), exactly as
+    ``word2vec._SkipGramStep``:
+
+    * PV-DBOW: score = D[doc]·C[target]; D[doc] += Σ_j g_j C[target_j]; C[target_j] += g_j D[doc].
+    * PV-DM: h = mean(D[doc], W[context words]); score = h·C[target]; C[target_j] += g_j h;
+      D[doc] and every context word's W row += Σ_j g_j C[target_j] (the full error, as
+      gensim's dm_mean=1 and word2vec's CBOW do).
+
+    ``learn_words=False`` freezes W and C (inference).
+    """
+
+    def __init__(self, D, W, C, negative, learn_words=True):
+        self.D, self.W, self.C, self.learn_words = D, W, C, learn_words
+        self.labels = torch.zeros(1, negative + 1, device=D.device)
+        self.labels[0, 0] = 1.0
+
+    def _scores_to_g(self, h, targets, weights, lr):
+        c = self.C.index_select(0, targets.view(-1)).view(*targets.shape, -1)   # (B, 1+k, d)
+        scores = (c * h[:, None, :]).sum(2)                                      # (B, 1+k)
+        g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
+        if self.learn_words:
+            self.C.index_add_(0, targets.view(-1), (g[:, :, None] * h[:, None, :]).view(-1, h.shape[1]))
+        return torch.bmm(g[:, None, :], c).squeeze(1)                            # (B, d)
+
+    def dbow(self, docs, targets, weights, lr):
+        h = self.D.index_select(0, docs)
+        self.D.index_add_(0, docs, self._scores_to_g(h, targets, weights, lr))
+
+    def dm(self, docs, context, valid, targets, weights, lr):
+        rows, cols = valid.nonzero(as_tuple=True)
+        words = context[rows, cols]
+        count = valid.sum(1, keepdim=True).to(self.D.dtype) + 1.0              # + the document
+        h = self.D.index_select(0, docs).index_add(0, rows, self.W.index_select(0, words)) / count
+        neu1e = self._scores_to_g(h, targets, weights, lr)
+        self.D.index_add_(0, docs, neu1e)
+        if self.learn_words:
+            self.W.index_add_(0, words, neu1e.index_select(0, rows))
+
+
+def _targets_and_weights(positives, negative, gen, cdf, dtype):
+    """(n, 1+k) target words, the positive first, and weights that skip a negative equal to it."""
+    negatives = sample_negatives(cdf, (positives.numel(), negative), gen)
+    targets = torch.cat([positives[:, None], negatives], dim=1)
+    weights = (targets != positives[:, None]).to(dtype)
+    weights[:, 0] = 1.0
+    return targets, weights
+
+
+class _OneThreadOnCpu:
+    """Run torch with one CPU thread inside the block (and restore the setting after).
+
+    A training step works on a few hundred kilobytes: too little for a second thread to
+    pay off, and on a busy machine (a shared JupyterHub, a CI runner) OpenMP threads that
+    wait for each other made every small ``index_add_`` 50 times slower in our
+    measurements. GPUs are not affected.
+    """
+
+    def __init__(self, dev: torch.device):
+        self.active = dev.type == "cpu"
+
+    def __enter__(self):
+        if self.active:
+            self.previous = torch.get_num_threads()
+            torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        if self.active:
+            torch.set_num_threads(self.previous)
+
+
+def _run_doc2vec(docs, W, C, key_to_index, counts, *, dev, **kwargs):
+    """Train document vectors for ``docs`` (and W, C when learn_words). Returns (D, effective words)."""
+    with _OneThreadOnCpu(dev):
+        return _run_doc2vec_loop(docs, W, C, key_to_index, counts, dev=dev, **kwargs)
+
+
+def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative, sample, epochs,
+                      alpha, min_alpha, ns_exponent, batch_size, seed, dev, learn_words, dbow_words,
+                      progress, chunk_tokens=65536):
+    dim = W.shape[1]
+    n_docs = len(docs)
+    ids, doc_ids = encode_corpus(docs, key_to_index, max_document_length=_NO_LIMIT)
+    # encode_corpus numbers only the documents that have a known word: map back to positions.
+    known = np.flatnonzero([any(w in key_to_index for w in doc) for doc in docs])
+    ids, doc_ids = ids.to(dev), torch.as_tensor(known, dtype=torch.int64)[doc_ids].to(dev)
+    n_raw = ids.numel()
+
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(seed)
+    D = (torch.rand(n_docs, dim, generator=gen, device=dev) - 0.5) / dim   # as gensim: small, random
+    prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
+    keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
+    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+    steps = _DocVectorSteps(D, W, C, negative, learn_words)
+    words_step = _SkipGramStep(W, C, negative) if (dbow_words and not dm) else None
+    total = max(epochs * n_raw, 1)
+    effective = 0
+    bar = _progress_bar(total, progress)
+    bar.set_description("doc2vec")
+    for epoch in range(epochs):
+        keep = torch.rand(n_raw, generator=gen, device=dev, dtype=prob_dtype) < keep_prob[ids]
+        e_ids, e_docs = ids[keep], doc_ids[keep]
+        n = e_ids.numel()
+        effective += n
+        if n == 0:
+            continue
+
+        def lr_at(frac, epoch=epoch):
+            return alpha - (alpha - min_alpha) * (epoch + frac) / epochs
+
+        if learn_words:
+            # Training: pairs in a random order, in batches: a batch then holds words of
+            # many documents, so no document vector gets hundreds of summed updates at once.
+            order = torch.randperm(n, generator=gen, device=dev)
+            batches = [order[lo:lo + batch_size] for lo in range(0, n, batch_size)]
+        else:
+            # Inference (W, C frozen): step r updates every document with its r-th word, so
+            # each document vector sees single-word SGD steps, as in gensim's loop.
+            starts = torch.zeros(n_docs + 1, dtype=torch.int64, device=dev)
+            starts[1:] = torch.bincount(e_docs, minlength=n_docs).cumsum(0)
+            rank = torch.arange(n, device=dev) - starts[e_docs]
+            order = torch.argsort(rank, stable=True)
+            sizes = torch.bincount(rank).tolist()
+            batches = list(torch.split(order, sizes))
+        if dm:
+            reduced = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
+        all_targets, all_weights = _targets_and_weights(e_ids, negative, gen, cdf, D.dtype)
+        sg_due: dict[int, list[int]] = {}
+        if words_step is not None:
+            # dbow_words: skip-gram on the words too, chunk by chunk of the token stream,
+            # interleaved evenly with the document updates.
+            reduced_sg = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
+            sg_chunks = list(range(0, n, chunk_tokens))
+            for j in range(len(sg_chunks)):
+                sg_due.setdefault(((j + 1) * len(batches)) // len(sg_chunks) - 1, []).append(j)
+        for b, pos in enumerate(batches):
+            lr = lr_at(b / len(batches))
+            if dm:
+                ctx, valid = context_windows(e_docs, reduced, window, pos)
+                steps.dm(e_docs[pos], e_ids[ctx], valid, all_targets[pos], all_weights[pos], lr)
+            else:
+                steps.dbow(e_docs[pos], all_targets[pos], all_weights[pos], lr)
+            for j in sg_due.get(b, ()):
+                lo, hi = sg_chunks[j], min(n, sg_chunks[j] + chunk_tokens)
+                ctx, valid = context_windows(e_docs, reduced_sg, window, torch.arange(lo, hi, device=dev))
+                words_step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf,
+                                 lambda f, j=j: lr_at((j + f) / len(sg_chunks)))
+        bar.update(n_raw)
+    bar.close()
+    return D, effective
+
+
+def train_doc2vec(
+    docs: Iterable[Sequence[str]],
+    *,
+    dm: bool = False,
+    dim: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    min_count: int = 5,
+    sample: float = 1e-3,
+    epochs: int = 10,
+    alpha: float = 0.025,
+    min_alpha: float = 0.0001,
+    ns_exponent: float = 0.75,
+    dbow_words: bool = False,
+    batch_size: int = 1024,
+    device: str | torch.device | None = "cpu",
+    seed: int = 0,
+    progress: bool = True,
+) -> Doc2VecModel:
+    """Train Doc2Vec with negative sampling: PV-DBOW (``dm=False``) or PV-DM (``dm=True``).
+
+    docs: a list of documents, each a list of words; ``model.dv[i]`` is the vector of
+    ``docs[i]``. The defaults are gensim's ``Doc2Vec`` (except epochs=10, gensim's
+    Doc2Vec default too), with ``dm_mean=1`` for PV-DM. dbow_words: with PV-DBOW, also
+    train word vectors by skip-gram (gensim's ``dbow_words=1``; slower, often better
+    document vectors on small corpora). device: "cpu", "cuda", "mps" or None (the best
+    there is). seed: the same seed on CPU gives the same vectors.
+
+    batch_size: (document, word) pairs (PV-DBOW) or centre words (PV-DM) updated
+    together, from one snapshot of the vectors, in a random order (see
+    ``train_word2vec`` for why small batches of summed updates work like word2vec.c's
+    lock-free threads).
+    """
+    dev = _resolve_device(device)
+    docs = docs if isinstance(docs, list) else list(docs)
+    index_to_key, counts = build_vocab(docs, min_count)
+    if not index_to_key:
+        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    key_to_index = {w: i for i, w in enumerate(index_to_key)}
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(seed + 1)
+    W = (torch.rand(len(index_to_key), dim, generator=gen, device=dev) - 0.5) / dim
+    C = torch.zeros(len(index_to_key), dim, device=dev)
+    start = time.perf_counter()
+    D, effective = _run_doc2vec(
+        docs, W, C, key_to_index, counts, dm=dm, window=window, negative=negative, sample=sample,
+        epochs=epochs, alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
+        batch_size=batch_size, seed=seed, dev=dev, learn_words=True, dbow_words=dbow_words,
+        progress=progress)
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    seconds = time.perf_counter() - start
+    params = dict(dm=bool(dm), dim=dim, window=window, negative=negative, min_count=min_count,
+                  sample=sample, epochs=epochs, alpha=alpha, min_alpha=min_alpha,
+                  ns_exponent=ns_exponent, dbow_words=bool(dbow_words), batch_size=batch_size,
+                  device=str(dev), seed=seed)
+    return Doc2VecModel(dv=D.cpu().numpy().astype(np.float32), wv=W.cpu().numpy().astype(np.float32),
+                        output_vectors=C.cpu().numpy().astype(np.float32), index_to_key=index_to_key,
+                        counts=counts, params=params, train_seconds=seconds, effective_words=effective)
