@@ -1,0 +1,706 @@
+"""Lesson 05, subwords: fastText's character n-gram vectors (Bojanowski et al. 2017).
+
+word2vec gives every vocabulary word its own vector and nothing to a word it has never
+seen. fastText represents a word by the bag of its character n-grams as well::
+
+    "where"  ->  "<where>"  ->  <wh, whe, her, ere, re>, <whe, ..., <where>   (n = 3..6)
+
+Each n-gram is hashed (FNV-1a, 32 bits) into one of ``bucket`` rows of a second
+matrix; a word's vector is the MEAN of its own row and its n-gram rows. Training is
+skip-gram with negative sampling, exactly as in word2vec, except that the centre word's
+input vector is that mean. A word that was never seen still has n-grams, so it still
+gets a vector: "unfriendliness" lands near "friendliness" and "unkindness".
+
+    model = train_fasttext(docs, dim=100, epochs=5)       # device="cuda" on a GPU
+    model.most_similar("unfriendliness")                  # an unseen word is fine
+    model.word_vector("dictionarylike")                   # (dim,) float32
+    kv = model.to_keyed_vectors()                         # gensim KeyedVectors
+
+The n-grams, the hash and the composition are exactly gensim's and Facebook's fastText
+(``tests/test_fasttext.py`` checks the bucket ids against gensim's ``ft_ngram_hashes``
+and our vectors against gensim's ``FastTextKeyedVectors`` given the same matrices).
+Training reuses the vocabulary, subsampling, negative sampling and context-window
+machinery of :mod:`embedlab.word2vec`.
+
+Below the references, ``@mistake`` functions are realistic wrong answers that learners
+write; ``check`` recognises them and shows their hint. They are not meant to be used.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .check import Case, exercise, mistake
+from .word2vec import (
+    build_vocab,
+    context_windows,
+    encode_corpus,
+    keep_probability,
+    negative_cdf,
+    sample_negatives,
+)
+
+__all__ = [
+    "FastTextModel",
+    "char_ngrams",
+    "fnv_hash",
+    "ngram_hashes",
+    "oov_vector",
+    "subword_table",
+    "train_fasttext",
+]
+
+BOW, EOW = "<", ">"                 # boundary markers around every word
+FNV_OFFSET_BASIS = 2166136261       # 32-bit FNV-1a constants (fastText's dictionary.cc)
+FNV_PRIME = 16777619
+MASK32 = 0xFFFFFFFF
+
+
+# ---------------------------------------------------------------------------
+# Exercise 05.char_ngrams
+# ---------------------------------------------------------------------------
+def _multiset_compare(got: Any, expected: list[str]) -> str | None:
+    """Same n-grams, the same number of times each; order does not matter."""
+    if got is None:
+        return "returned None (is a `return` missing?)"
+    if isinstance(got, str) or not isinstance(got, (list, tuple)):
+        return f"expected a list of strings, got {type(got).__name__}"
+    if not all(isinstance(g, str) for g in got):
+        return "expected a list of strings (the n-grams themselves)"
+    have, want = Counter(got), Counter(expected)
+    if have == want:
+        return None
+    missing = sorted((want - have).elements())
+    extra = sorted((have - want).elements())
+    parts = []
+    if missing:
+        parts.append(f"missing {missing[:6]}{' ...' if len(missing) > 6 else ''}")
+    if extra:
+        parts.append(f"unexpected {extra[:6]}{' ...' if len(extra) > 6 else ''}")
+    return f"{len(got)} n-grams, expected {len(expected)}: " + "; ".join(parts)
+
+
+def _char_ngrams_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case(("where",), label="'where': the example of the fastText paper"),
+        Case(("a",), label="a one-letter word: '<a>' is its only 3-gram"),
+        Case(("banana",), label="'ana' occurs twice: keep both"),
+        Case(("ox",), {"min_n": 2, "max_n": 3}, label="min_n=2, max_n=3"),
+        Case(("unfriendliness",), label="a long word: no n-gram is longer than max_n"),
+        Case(("café",), label="a non-ASCII word: n counts characters, not bytes"),
+        Case(("the",), {"min_n": 3, "max_n": 3}, label="min_n = max_n = 3"),
+        Case(("dictionary",), {"min_n": 4, "max_n": 5}, label="min_n=4, max_n=5"),
+    ]
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    for _ in range(4):
+        word = "".join(rng.choice(letters, size=int(rng.integers(2, 12))))
+        lo = int(rng.integers(1, 4))
+        cases.append(Case((word,), {"min_n": lo, "max_n": lo + int(rng.integers(0, 4))},
+                          label=f"random word {word!r}"))
+    return cases
+
+
+@exercise("05.char_ngrams", cases=_char_ngrams_cases, compare=_multiset_compare)
+def char_ngrams(word: str, min_n: int = 3, max_n: int = 6) -> list[str]:
+    """The character n-grams of ``"<" + word + ">"`` with min_n <= n <= max_n.
+
+    Every substring of the marked word whose length (in characters) is between min_n
+    and max_n, repeats included ("banana" has "ana" twice), in the order fastText
+    lists them: by start position, then by length. The markers make prefixes and
+    suffixes special: "<wh" only starts words, "re>" only ends them; and when the whole
+    marked word is short enough ("<the>" has 5 characters) it is one of its n-grams.
+    As in fastText, a single marker ("<" or ">") is never an n-gram (matters for min_n=1).
+    """
+    marked = BOW + word + EOW
+    size = len(marked)
+    return [marked[i:i + n]
+            for i in range(size)
+            for n in range(min_n, max_n + 1)
+            if i + n <= size and not (n == 1 and (i == 0 or i + n == size))]
+
+
+@mistake("05.char_ngrams", "The boundary markers are missing: take the n-grams of "
+         "'<' + word + '>', so that '<wh' (a word start) differs from 'wh' inside a word.")
+def _char_ngrams_no_markers(word, min_n=3, max_n=6):
+    return [word[i:i + n] for i in range(len(word)) for n in range(min_n, max_n + 1)
+            if i + n <= len(word)]
+
+
+@mistake("05.char_ngrams", "The longest n-grams are missing: range(min_n, max_n) stops before "
+         "max_n. Use range(min_n, max_n + 1) so that n = max_n is included.")
+def _char_ngrams_off_by_one(word, min_n=3, max_n=6):
+    marked = BOW + word + EOW
+    return [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n)
+            if i + n <= len(marked)]
+
+
+@mistake("05.char_ngrams", "You added the whole marked word '<word>' as an extra n-gram. It is "
+         "an n-gram only when it has at most max_n characters (then the loop finds it anyway); "
+         "the word's own vector is a separate row, not an n-gram.")
+def _char_ngrams_whole_word(word, min_n=3, max_n=6):
+    marked = BOW + word + EOW
+    grams = [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n + 1)
+             if i + n <= len(marked)]
+    return grams if marked in grams else grams + [marked]
+
+
+@mistake("05.char_ngrams", "Repeated n-grams were dropped (a set?). fastText keeps every "
+         "occurrence: 'banana' has 'ana' twice, and both count in the mean.")
+def _char_ngrams_unique(word, min_n=3, max_n=6):
+    return sorted(set(char_ngrams(word, min_n, max_n)))
+
+
+@mistake("05.char_ngrams", "Some n-grams run past the end of the word: slicing marked[i:i+n] "
+         "near the end returns a shorter string. Keep only n-grams with i + n <= len(marked).")
+def _char_ngrams_past_end(word, min_n=3, max_n=6):
+    marked = BOW + word + EOW
+    return [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n + 1)]
+
+
+# ---------------------------------------------------------------------------
+# Exercise 05.fnv_hash
+# ---------------------------------------------------------------------------
+def _fnv_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case((b"",), label="no bytes: the offset basis itself"),
+        Case((b"a",), label="one byte"),
+        Case((b"<wh",), label="an n-gram of 'where'"),
+        Case((b"where>",), label="a suffix n-gram"),
+        Case(("<caf".encode("utf-8"),), label="ASCII only"),
+        Case(("café>".encode("utf-8"),), label="'é' is two bytes >= 128: fastText reads them as signed"),
+        Case(("<gödel>".encode("utf-8"),), label="another non-ASCII n-gram"),
+    ]
+    for size in (4, 12, 40):
+        cases.append(Case((bytes(rng.integers(0, 256, size=size).astype(np.uint8)),),
+                          label=f"{size} random bytes"))
+    return cases
+
+
+@exercise("05.fnv_hash", cases=_fnv_cases, rtol=0.0, atol=0.0)
+def fnv_hash(data: bytes) -> int:
+    """32-bit FNV-1a hash of ``data``, exactly as fastText (and gensim) compute it.
+
+    Start from h = 2166136261; for each byte b: h = h XOR b, then h = h * 16777619,
+    keeping only the low 32 bits. fastText reads the bytes as *signed* chars, so a
+    byte >= 128 (any non-ASCII character in UTF-8) is XOR-ed as b - 256, i.e. with
+    its sign bits extended to 32 bits: ``b | 0xFFFFFF00``. Returns an int in [0, 2**32).
+    """
+    h = FNV_OFFSET_BASIS
+    for b in data:
+        if b >= 128:            # signed char: -128..-1, sign-extended to 32 bits
+            b |= 0xFFFFFF00
+        h = ((h ^ b) * FNV_PRIME) & MASK32
+    return h
+
+
+@mistake("05.fnv_hash", "Right for ASCII, wrong for bytes >= 128: fastText XORs each byte as a "
+         "signed char, so a byte b >= 128 is XOR-ed as b | 0xFFFFFF00 (its sign extended to 32 bits).")
+def _fnv_unsigned(data):
+    h = FNV_OFFSET_BASIS
+    for b in data:
+        h = ((h ^ b) * FNV_PRIME) & MASK32
+    return h
+
+
+@mistake("05.fnv_hash", "You multiply first and XOR second: that is FNV-1. fastText uses FNV-1a: "
+         "h = h XOR byte, THEN h = h * 16777619.")
+def _fnv_1_not_1a(data):
+    h = FNV_OFFSET_BASIS
+    for b in data:
+        if b >= 128:
+            b |= 0xFFFFFF00
+        h = ((h * FNV_PRIME) & MASK32) ^ b
+    return h
+
+
+@mistake("05.fnv_hash", "The hash is not kept to 32 bits: Python integers never overflow, so "
+         "mask after every multiplication, h = (h * 16777619) & 0xFFFFFFFF.")
+def _fnv_no_mask(data):
+    h = FNV_OFFSET_BASIS
+    for b in data:
+        if b >= 128:
+            b |= 0xFFFFFF00
+        h = (h ^ b) * FNV_PRIME
+    return h
+
+
+@mistake("05.fnv_hash", "h must start from the FNV offset basis 2166136261, not 0.")
+def _fnv_zero_start(data):
+    h = 0
+    for b in data:
+        if b >= 128:
+            b |= 0xFFFFFF00
+        h = ((h ^ b) * FNV_PRIME) & MASK32
+    return h
+
+
+def ngram_hashes(word: str, min_n: int = 3, max_n: int = 6, bucket: int = 2_000_000) -> list[int]:
+    """Bucket ids of ``word``'s n-grams: ``fnv_hash(ngram.encode("utf-8")) % bucket``.
+
+    The same list, in the same order, as gensim's ``ft_ngram_hashes(word, min_n, max_n, bucket)``.
+    """
+    return [fnv_hash(g.encode("utf-8")) % bucket for g in char_ngrams(word, min_n, max_n)]
+
+
+def _fnv_hash_many(items: Sequence[bytes]) -> np.ndarray:
+    """``fnv_hash`` of many byte strings at once: a loop over byte positions, not over strings.
+
+    The strings are packed into a zero-padded (n, longest) int8 matrix; each step XORs
+    one column into all n hashes (uint32 arithmetic wraps around, as the & 0xFFFFFFFF
+    does in ``fnv_hash``). int8 -> int32 -> uint32 extends the sign as fastText does.
+    """
+    n = len(items)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint32)
+    lengths = np.fromiter((len(b) for b in items), dtype=np.int64, count=n)
+    width = int(lengths.max()) if n else 0
+    packed = np.zeros((n, max(width, 1)), dtype=np.int8)
+    mask = np.arange(max(width, 1))[None, :] < lengths[:, None]
+    packed[mask] = np.frombuffer(b"".join(items), dtype=np.int8)
+    h = np.full(n, FNV_OFFSET_BASIS, dtype=np.uint32)
+    prime = np.uint32(FNV_PRIME)
+    with np.errstate(over="ignore"):
+        for j in range(width):
+            byte = packed[:, j].astype(np.int32).astype(np.uint32)
+            h = np.where(mask[:, j], (h ^ byte) * prime, h)
+    return h
+
+
+def subword_table(words: Sequence[str], min_n: int = 3, max_n: int = 6,
+                  bucket: int = 2_000_000, offset: int = 0,
+                  include_word: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Every word's n-gram bucket ids, as a CSR table ``(ptr, ids)``.
+
+    The ids of word i are ``ids[ptr[i]:ptr[i + 1]]`` (int64), each ``offset + bucket id``
+    (offset = V when the n-gram rows come after V word rows in one matrix). With
+    ``include_word``, word i's own row ``i`` comes first. Each distinct n-gram is hashed
+    once, all of them together (``_fnv_hash_many``).
+    """
+    grams_per_word = [char_ngrams(w, min_n, max_n) for w in words]
+    distinct = {g: k for k, g in enumerate(dict.fromkeys(g for gs in grams_per_word for g in gs))}
+    buckets = (_fnv_hash_many([g.encode("utf-8") for g in distinct]) % np.uint32(bucket)).astype(np.int64)
+    counts = np.fromiter((len(gs) + include_word for gs in grams_per_word), dtype=np.int64, count=len(words))
+    ptr = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    ids = np.empty(int(ptr[-1]), dtype=np.int64)
+    flat = [k for gs in grams_per_word for k in [distinct[g] for g in gs]]
+    if include_word:
+        ids[ptr[:-1]] = np.arange(len(words))
+        gram_slots = np.ones(len(ids), dtype=bool)
+        gram_slots[ptr[:-1]] = False
+        ids[gram_slots] = offset + buckets[np.asarray(flat, dtype=np.int64)]
+    else:
+        ids[:] = offset + buckets[np.asarray(flat, dtype=np.int64)]
+    return ptr, ids
+
+
+# ---------------------------------------------------------------------------
+# Exercise 05.oov_vector
+# ---------------------------------------------------------------------------
+def _oov_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case(("where", rng.normal(size=(1000, 4))), label="'where', 1000 buckets, d=4"),
+        Case(("banana", rng.normal(size=(500, 3))), label="'banana': 'ana' twice, so its row counts twice"),
+        Case(("a", rng.normal(size=(100, 5))), label="a one-letter word: one n-gram, '<a>'"),
+        Case(("", rng.normal(size=(100, 5))), label="the empty word: no n-gram at all, a zero vector"),
+        Case(("unfriendliness", rng.normal(size=(20, 6))),
+             label="only 20 buckets: many n-grams share a row (hash collisions)"),
+        Case(("dictionarylike", rng.normal(size=(2000, 8))), {"min_n": 4, "max_n": 5},
+             label="min_n=4, max_n=5"),
+        Case(("naïve", rng.normal(size=(300, 4))), label="a non-ASCII word"),
+    ]
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    for b, d in [(777, 10), (50_000, 16)]:
+        word = "".join(rng.choice(letters, size=int(rng.integers(3, 14))))
+        cases.append(Case((word, rng.normal(size=(b, d))), label=f"random word {word!r}, {b} buckets"))
+    return cases
+
+
+@exercise("05.oov_vector", cases=_oov_cases, rtol=1e-5, atol=1e-8)
+def oov_vector(word: str, ngram_vectors: np.ndarray, min_n: int = 3, max_n: int = 6) -> np.ndarray:
+    """The vector fastText gives a word it has never seen: the mean of its n-gram rows.
+
+    ngram_vectors: (bucket, d) float array, row b the vector of every n-gram that hashes
+    to bucket b. The word's n-grams are ``char_ngrams(word, min_n, max_n)``; n-gram g
+    lives in row ``fnv_hash(g.encode("utf-8")) % bucket``. Returns a (d,) float64 array:
+    the mean of those rows, an n-gram that occurs twice counting twice; a word without
+    n-grams gets a zero vector (as in gensim).
+    """
+    ngram_vectors = np.asarray(ngram_vectors, dtype=np.float64)
+    rows = ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])
+    if not rows:
+        return np.zeros(ngram_vectors.shape[1])
+    return ngram_vectors[rows].mean(axis=0)
+
+
+@mistake("05.oov_vector", "You summed the n-gram vectors: fastText takes their MEAN (divide by "
+         "the number of n-grams), so that long words do not get long vectors.")
+def _oov_sum(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])
+    return ngram_vectors[rows].sum(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+@mistake("05.oov_vector", "The n-grams were taken without the boundary markers: hash the n-grams "
+         "of '<' + word + '>' (char_ngrams adds them), as training did.")
+def _oov_no_markers(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    grams = [word[i:i + n] for i in range(len(word)) for n in range(min_n, max_n + 1) if i + n <= len(word)]
+    rows = [fnv_hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in grams]
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+@mistake("05.oov_vector", "Each bucket was counted once (np.unique or a set): fastText averages "
+         "over every n-gram, so a repeated n-gram, or two n-grams that share a bucket, count twice.")
+def _oov_unique_rows(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = sorted(set(ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])))
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+@mistake("05.oov_vector", "A word without n-grams (e.g. the empty word) gives the mean of nothing, "
+         "NaN. Return np.zeros(d) in that case, as gensim does.")
+def _oov_nan(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ngram_vectors[rows].sum(axis=0) / len(rows)
+
+
+@mistake("05.oov_vector", "A hash is a number up to 2**32: reduce it to a row with "
+         "fnv_hash(...) % ngram_vectors.shape[0] (the number of buckets) before indexing.")
+def _oov_no_modulo(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = [fnv_hash(g.encode("utf-8")) for g in char_ngrams(word, min_n, max_n)]
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+# ---------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------
+@dataclass
+class FastTextModel:
+    """Trained fastText vectors: word rows, n-gram bucket rows, and how they compose.
+
+    input_matrix: (V + bucket, dim) float32; rows 0..V-1 are the words' own vectors
+    (gensim's ``vectors_vocab``), rows V.. the n-gram buckets (``vectors_ngrams``).
+    output_vectors: (V, dim) the context vectors. ``vectors`` (V, dim) are the composed
+    word vectors, the mean of a word's own row and its n-gram rows, as gensim's
+    ``wv.vectors``; ``word_vector(w)`` works for any string, seen or not.
+    """
+
+    input_matrix: np.ndarray
+    output_vectors: np.ndarray
+    index_to_key: list[str]
+    counts: np.ndarray
+    min_n: int = 3
+    max_n: int = 6
+    params: dict[str, Any] = field(default_factory=dict)
+    train_seconds: float = 0.0
+    raw_words: int = 0
+    effective_words: int = 0
+    key_to_index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        self._vectors = None
+        self._unit = None
+        self._bag = None
+
+    def __repr__(self) -> str:
+        return (f"FastTextModel(V={len(self.index_to_key)}, bucket={self.bucket:,}, dim={self.dim}, "
+                f"n={self.min_n}..{self.max_n}, trained {self.train_seconds:.1f} s, "
+                f"{self.words_per_second:,.0f} effective words/s)")
+
+    @property
+    def bucket(self) -> int:
+        return self.input_matrix.shape[0] - len(self.index_to_key)
+
+    @property
+    def dim(self) -> int:
+        return self.input_matrix.shape[1]
+
+    @property
+    def ngram_vectors(self) -> np.ndarray:
+        """(bucket, dim) the n-gram rows (a view of ``input_matrix``)."""
+        return self.input_matrix[len(self.index_to_key):]
+
+    @property
+    def words_per_second(self) -> float:
+        return self.effective_words / self.train_seconds if self.train_seconds else 0.0
+
+    def embedding_bag(self) -> torch.nn.EmbeddingBag:
+        """A ``torch.nn.EmbeddingBag(mode="mean")`` holding ``input_matrix`` (shared memory)."""
+        if self._bag is None:
+            self._bag = torch.nn.EmbeddingBag.from_pretrained(
+                torch.from_numpy(self.input_matrix), freeze=True, mode="mean")
+        return self._bag
+
+    def subword_ids(self, words: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """(ids, offsets) for ``embedding_bag``: each word's own row if known, then its n-gram rows."""
+        V = len(self.index_to_key)
+        ptr, ids = subword_table(words, self.min_n, self.max_n, self.bucket, offset=V)
+        own = np.array([self.key_to_index.get(w, -1) for w in words], dtype=np.int64)
+        lengths = np.diff(ptr) + (own >= 0)
+        out = np.empty(int(lengths.sum()), dtype=np.int64)
+        starts = np.zeros(len(words), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        known = own >= 0
+        out[starts[known]] = own[known]
+        gram_slots = np.ones(len(out), dtype=bool)
+        gram_slots[starts[known]] = False
+        out[gram_slots] = ids
+        return torch.from_numpy(out), torch.from_numpy(starts)
+
+    def get_vectors(self, words: Sequence[str]) -> np.ndarray:
+        """(len(words), dim) float32 vectors of any words, seen or unseen, in one EmbeddingBag call.
+
+        A vocabulary word: the mean of its own row and its n-gram rows. An unseen word: the
+        mean of its n-gram rows. A word with no n-gram at all and unseen: zeros.
+        """
+        words = list(words)
+        ids, offsets = self.subword_ids(words)
+        with torch.no_grad():
+            return self.embedding_bag()(ids, offsets).numpy()
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """(V, dim) float32 composed vectors of the vocabulary words (gensim's ``wv.vectors``)."""
+        if self._vectors is None:
+            self._vectors = self.get_vectors(self.index_to_key)
+        return self._vectors
+
+    def __contains__(self, word: str) -> bool:
+        """True for every word with at least one n-gram: fastText has a vector for it."""
+        return word in self.key_to_index or bool(char_ngrams(word, self.min_n, self.max_n))
+
+    def word_vector(self, word: str) -> np.ndarray:
+        """(dim,) vector of ``word``, in the vocabulary or not."""
+        i = self.key_to_index.get(word)
+        return self.vectors[i] if i is not None else self.get_vectors([word])[0]
+
+    __getitem__ = word_vector
+
+    def _unit_vectors(self) -> np.ndarray:
+        if self._unit is None:
+            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+            self._unit = self.vectors / np.maximum(norms, 1e-12)
+        return self._unit
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two words (either may be unseen)."""
+        va, vb = self.word_vector(a), self.word_vector(b)
+        return float(va @ vb / max(np.linalg.norm(va) * np.linalg.norm(vb), 1e-12))
+
+    def most_similar(self, word: str | np.ndarray, topn: int = 10) -> list[tuple[str, float]]:
+        """The ``topn`` vocabulary words closest (cosine) to ``word`` (any string, or a vector)."""
+        query = np.asarray(word, dtype=np.float32) if not isinstance(word, str) else self.word_vector(word)
+        norm = np.linalg.norm(query)
+        if norm == 0:
+            return []
+        sims = self._unit_vectors() @ (query / norm)
+        if isinstance(word, str) and word in self.key_to_index:
+            sims[self.key_to_index[word]] = -np.inf
+        top = np.argsort(-sims, kind="stable")[:topn]
+        return [(self.index_to_key[j], float(sims[j])) for j in top]
+
+    def to_keyed_vectors(self):
+        """The composed vocabulary vectors as a gensim ``KeyedVectors``."""
+        from gensim.models import KeyedVectors  # lazy: gensim is needed only here
+
+        kv = KeyedVectors(self.dim, dtype=np.float32)
+        kv.add_vectors(self.index_to_key, self.vectors)
+        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
+        kv.expandos["count"][:] = self.counts
+        return kv
+
+    @classmethod
+    def from_gensim(cls, model) -> "FastTextModel":
+        """Wrap a trained gensim ``FastText`` (its matrices, its vocabulary) as a FastTextModel."""
+        wv = model.wv
+        matrix = np.concatenate([wv.vectors_vocab, wv.vectors_ngrams]).astype(np.float32)
+        counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key], dtype=np.int64)
+        out = getattr(model, "syn1neg", None)
+        return cls(input_matrix=matrix, output_vectors=out if out is not None else np.zeros((0, wv.vector_size)),
+                   index_to_key=list(wv.index_to_key), counts=counts, min_n=wv.min_n, max_n=wv.max_n,
+                   params={"from": "gensim"})
+
+
+# ---------------------------------------------------------------------------
+# Training
+# ---------------------------------------------------------------------------
+def _resolve_device(device) -> torch.device:
+    if device is None:
+        from .device import device as best_device
+
+        return best_device()
+    return torch.device(device)
+
+
+def _gather_csr(ptr: torch.Tensor, ids: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The entries of CSR rows ``rows``, flattened: ``(flat ids, offsets, lengths)``, no Python loop."""
+    starts, lengths = ptr[rows], ptr[rows + 1] - ptr[rows]
+    offsets = lengths.cumsum(0) - lengths                           # exclusive cumulative sum
+    total = int(lengths.sum())
+    shift = (starts - offsets).repeat_interleave(lengths, output_size=total)
+    flat = ids[torch.arange(total, device=ids.device) + shift]
+    return flat, offsets, lengths
+
+
+def sgns_subword_update(E: torch.Tensor, C: torch.Tensor, sub_ptr: torch.Tensor, sub_ids: torch.Tensor,
+                        centre_words: torch.Tensor, pair_centre: torch.Tensor, targets: torch.Tensor,
+                        weights: torch.Tensor, lr: float) -> None:
+    """One skip-gram negative-sampling step with subword input vectors, in place.
+
+    E: (V + bucket, d) input rows (words, then n-gram buckets). C: (V, d) output rows.
+    centre_words: (m,) word ids of the centre tokens of this batch; pair_centre: (P,)
+    which of them each pair belongs to; targets: (P, 1+k) the true context word, then k
+    negatives; weights: (P, 1+k), 0 for a negative that equals the true context.
+
+    h = mean of each centre's subword rows (``F.embedding_bag(mode="mean")``). With
+    g = lr * (label - σ(h·c)) (word2vec.c's g), every target row gets g * h, and EVERY
+    subword row of the centre gets the full Σ g c, not divided by the number of
+    subwords: that is what fastText (and gensim) do for skip-gram.
+    """
+    flat, offsets, lengths = _gather_csr(sub_ptr, sub_ids, centre_words)
+    h = F.embedding_bag(flat, E, offsets, mode="mean")             # (m, d)
+    hp = h.index_select(0, pair_centre)                             # (P, d)
+    c = C.index_select(0, targets.reshape(-1)).view(*targets.shape, -1)   # (P, 1+k, d)
+    scores = torch.bmm(c, hp[:, :, None]).squeeze(2)                # (P, 1+k)
+    labels = torch.zeros_like(scores)
+    labels[:, 0] = 1.0
+    g = (labels - torch.sigmoid(scores)) * (lr * weights)
+    grad_h = torch.zeros_like(h).index_add_(0, pair_centre, torch.bmm(g[:, None, :], c).squeeze(1))
+    C.index_add_(0, targets.reshape(-1), (g[:, :, None] * hp[:, None, :]).reshape(-1, E.shape[1]))
+    E.index_add_(0, flat, grad_h.repeat_interleave(lengths, dim=0, output_size=flat.numel()))
+
+
+def train_fasttext(
+    docs: Iterable[Sequence[str]],
+    *,
+    dim: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    min_count: int = 5,
+    sample: float = 1e-3,
+    epochs: int = 5,
+    alpha: float = 0.025,
+    min_alpha: float = 0.0001,
+    ns_exponent: float = 0.75,
+    min_n: int = 3,
+    max_n: int = 6,
+    bucket: int = 2_000_000,
+    batch_size: int = 1024,
+    chunk_tokens: int = 65536,
+    device: str | torch.device | None = "cpu",
+    seed: int = 0,
+    progress: bool = True,
+    cpu_threads: int | None = 1,
+) -> FastTextModel:
+    """Train fastText skip-gram vectors with negative sampling (gensim's ``FastText(sg=1)``).
+
+    The defaults are gensim's FastText defaults (bucket 2,000,000 rows: 800 MB at dim
+    100; use 100,000-200,000 buckets for a small corpus). Everything else is word2vec
+    skip-gram (:func:`embedlab.word2vec.train_word2vec`): the same vocabulary,
+    subsampling, dynamic window, negative sampling and linearly decaying learning rate;
+    only the centre word's input vector is now the mean of its own row and its n-gram
+    rows (``sgns_subword_update``).
+
+    batch_size: pairs per update, as in word2vec. The pairs of one centre token share
+    one input vector per batch (computed once, its subword rows updated once with the
+    sum of the pairs' gradients): fastText recomputes it after each pair, which is the
+    same to first order in the learning rate. device: "cpu", "cuda", "mps" or None (the
+    best available). seed: the same seed gives the same vectors on CPU.
+    cpu_threads: torch CPU threads during training (restored afterwards; None keeps
+    torch's setting). One is the default because each step is a handful of small
+    operations: extra threads barely help, and on a busy machine (a shared Binder, a
+    laptop running other things) their spin-waiting made training 100 times slower in
+    our measurements (1.2 s with one thread, 115 s with two, on a loaded 2-core machine).
+    """
+    previous_threads = torch.get_num_threads()
+    if cpu_threads:
+        torch.set_num_threads(cpu_threads)
+    try:
+        return _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
+                      min_n, max_n, bucket, batch_size, chunk_tokens, device, seed, progress)
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
+           min_n, max_n, bucket, batch_size, chunk_tokens, device, seed, progress) -> FastTextModel:
+    dev = _resolve_device(device)
+    docs = docs if isinstance(docs, list) else list(docs)
+    if min_n < 1 or max_n < min_n:
+        raise ValueError(f"need 1 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
+    index_to_key, counts = build_vocab(docs, min_count)
+    if not index_to_key:
+        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    V = len(index_to_key)
+    key_to_index = {w: i for i, w in enumerate(index_to_key)}
+    ids_cpu, doc_ids_cpu = encode_corpus(docs, key_to_index)
+    ids, doc_ids = ids_cpu.to(dev), doc_ids_cpu.to(dev)
+    n_raw = ids.numel()
+    ptr, sub = subword_table(index_to_key, min_n, max_n, bucket, offset=V, include_word=True)
+    sub_ptr, sub_ids = torch.from_numpy(ptr).to(dev), torch.from_numpy(sub).to(dev)
+
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(seed)
+    # gensim's FastText initialisation: word and n-gram rows uniform in [-1/dim, 1/dim],
+    # output rows zero.
+    E = (torch.rand(V + bucket, dim, generator=gen, device=dev) * 2 - 1) / dim
+    C = torch.zeros(V, dim, device=dev)
+    prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
+    keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
+    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+
+    from tqdm.auto import tqdm
+
+    total_words = epochs * n_raw
+    bar = tqdm(total=total_words, unit="word", unit_scale=True, disable=not progress, desc="fastText")
+    effective = 0
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        keep = torch.rand(n_raw, generator=gen, device=dev, dtype=prob_dtype) < keep_prob[ids]
+        e_ids, e_docs = ids[keep], doc_ids[keep]
+        n = e_ids.numel()
+        effective += n
+        reduced = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
+        for lo in range(0, n, chunk_tokens):
+            hi = min(n, lo + chunk_tokens)
+            ctx, valid = context_windows(e_docs, reduced, window, torch.arange(lo, hi, device=dev))
+            rows, cols = valid.nonzero(as_tuple=True)             # pairs in stream order
+            contexts = e_ids[ctx[rows, cols]]
+            centres = rows + lo                                     # stream position of each pair's centre
+            negatives = sample_negatives(cdf, (contexts.numel(), negative), gen)
+            targets = torch.cat([contexts[:, None], negatives], dim=1)
+            weights = (targets != contexts[:, None]).to(E.dtype)   # word2vec.c skips a negative == target
+            weights[:, 0] = 1.0
+            raw_lo = epoch * n_raw + (lo * n_raw) // max(n, 1)
+            raw_hi = epoch * n_raw + (hi * n_raw) // max(n, 1)
+            n_pairs = contexts.numel()
+            for p_lo in range(0, n_pairs, batch_size):
+                p_hi = min(n_pairs, p_lo + batch_size)
+                positions, pair_centre = torch.unique_consecutive(centres[p_lo:p_hi], return_inverse=True)
+                frac = p_lo / max(n_pairs, 1)
+                lr = alpha - (alpha - min_alpha) * (raw_lo + frac * (raw_hi - raw_lo)) / total_words
+                sgns_subword_update(E, C, sub_ptr, sub_ids, e_ids[positions], pair_centre,
+                                    targets[p_lo:p_hi], weights[p_lo:p_hi], lr)
+            bar.update(raw_hi - raw_lo)
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    seconds = time.perf_counter() - start
+    bar.close()
+    params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
+                  epochs=epochs, alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent, min_n=min_n,
+                  max_n=max_n, bucket=bucket, batch_size=batch_size, device=str(dev), seed=seed)
+    return FastTextModel(input_matrix=E.cpu().numpy(), output_vectors=C.cpu().numpy(),
+                         index_to_key=index_to_key, counts=counts, min_n=min_n, max_n=max_n,
+                         params=params, train_seconds=seconds, raw_words=total_words,
+                         effective_words=effective)

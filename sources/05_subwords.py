@@ -1,0 +1,640 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Subwords: fastText, BPE and WordPiece
+#
+# word2vec and GloVe learn one vector per vocabulary word, and nothing else. Ask them
+# about *unfriendliness*, a misspelled *freindship* or a made-up *dictionarylike* and
+# they have no answer: the word is **out of vocabulary** (OOV). Yet you can guess what
+# these words mean from their **pieces**: *un-*, *friend*, *-li-*, *-ness*. This notebook
+# gives word vectors, and tokenizers, access to those pieces.
+#
+# **Goals.** By the end you can
+#
+# 1. list the character n-grams fastText uses for a word, with its boundary markers;
+# 2. hash an n-gram into one of a fixed number of buckets exactly as fastText and gensim
+#    do (32-bit FNV-1a), and say why hashing is used and what a collision costs;
+# 3. build the vector of a word never seen in training from its n-gram vectors, and train
+#    fastText (embedlab's PyTorch version next to gensim's) on a real corpus;
+# 4. learn byte-pair-encoding (BPE) merges from word counts, and compare BPE with
+#    WordPiece, the tokenizer of BERT (notebook 07).
+#
+# **Prerequisites.** Notebook 03 (skip-gram with negative sampling: fastText reuses all
+# of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
+#
+# **Time.** About 75 minutes to read and do the four exercises. Running every cell takes
+# about 20 seconds on a 2-core laptop CPU (up to a minute when it is busy with other
+# work; most of it training two fastText models), under 1 GB of memory; no GPU, no
+# internet.
+#
+# **Data.** A third of the course corpus slice (about 345,000 words of dictionary
+# definitions, the King James Bible, Jane Austen, fortune cookies and a little Wikipedia;
+# `embedlab.corpus`, shipped with the course).
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import display
+
+import embedlab
+from embedlab import check, corpus
+from embedlab import evaluate as ev
+
+notebook_started = time.perf_counter()
+torch.set_num_threads(1)   # small batches: one thread is as fast, and steady on a busy machine
+np.set_printoptions(precision=3, suppress=True, linewidth=110)
+
+# %% [markdown]
+# ## 1. Why subwords?
+#
+# Three problems of one-vector-per-word models, all visible in our corpus:
+#
+# * **Out-of-vocabulary words.** A model only knows words it saw (usually at least 5
+#   times). New words, typos and rare inflections get nothing.
+# * **Morphology is ignored.** *friend*, *friends*, *friendly*, *friendliness* are four
+#   unrelated rows; each must learn its meaning separately from its own contexts.
+# * **Rare words get poor vectors.** Most vocabulary words are rare (Zipf's law), so most
+#   rows are trained on a handful of contexts.
+#
+# Let's count how many words of some held-out text a vocabulary misses:
+
+# %%
+docs = corpus.load_corpus()
+train_docs, test_docs = docs[0::3], docs[1::30]          # a third of the slice to train, and other text
+counts = {}
+for doc in train_docs:
+    for w in doc:
+        counts[w] = counts.get(w, 0) + 1
+vocab5 = {w for w, c in counts.items() if c >= 5}
+test_tokens = [w for doc in test_docs for w in doc]
+missing = [w for w in test_tokens if w not in vocab5]
+print(f"training text: {sum(counts.values()):,} tokens, {len(counts):,} distinct words, "
+      f"{len(vocab5):,} seen at least 5 times")
+print(f"other text: {len(test_tokens):,} tokens, {len(missing) / len(test_tokens):.1%} of them out of vocabulary")
+print("some of them:", ", ".join(sorted(set(missing))[100:112]))
+
+# %% [markdown]
+# You should see 344,131 training tokens and 38,560 distinct words, of which only 7,562
+# are seen at least 5 times: about **17 %** of the tokens of other text from the same
+# sources are out of vocabulary (*affords*, *agitated*, *agrees*...), and they are often
+# the informative words: names, technical terms, rare inflections of common words. A
+# one-vector-per-word model has to drop them.
+#
+# ## 2. Character n-grams
+#
+# fastText (Bojanowski et al., 2017) represents a word by itself **and** by its character
+# n-grams. First it adds boundary markers, `<` at the start and `>` at the end, so that a
+# prefix or suffix differs from the same letters inside a word (the `her` in `<where>` is
+# not the `<her>` of the word *her*). Then it takes every substring of 3 to 6 characters.
+# For *where* with n = 3: `<wh`, `whe`, `her`, `ere`, `re>`.
+#
+# ### Exercise 05.char_ngrams
+#
+# Write `char_ngrams(word, min_n, max_n)`. List every occurrence (in *banana*, `ana`
+# counts twice); the order does not matter to the check.
+
+# %%
+def char_ngrams(word, min_n=3, max_n=6):
+    """All character n-grams of "<" + word + ">" with min_n <= n <= max_n.
+
+    word: a str. Returns a list of str, repeats included (e.g. "ana" twice for "banana").
+    When the whole marked word has at most max_n characters, it is one of the n-grams.
+    """
+    ### BEGIN SOLUTION
+    #> Add the markers, then for each start position i and each length n from min_n to
+    #> max_n (both included), keep marked[i:i+n] if it does not run past the end.
+    marked = "<" + word + ">"
+    grams = []
+    for i in range(len(marked)):
+        for n in range(min_n, max_n + 1):
+            if i + n <= len(marked):
+                grams.append(marked[i:i + n])
+    return grams
+    ### END SOLUTION
+
+
+# %%
+check(char_ngrams)
+
+# %%
+char_ngrams = embedlab.yours_or_reference(char_ngrams)
+for word in ["where", "the", "unfriendliness"]:
+    grams = char_ngrams(word)
+    print(f"{word!r}: {len(grams)} n-grams:", " ".join(grams[:14]), "..." if len(grams) > 14 else "")
+
+# %% [markdown]
+# A 14-letter word has 50 n-grams, *the* has 6 (including `<the>` itself: the word and
+# the n-gram `<the>` are still two different rows, see section 4). Most n-grams of
+# *unfriendliness* also occur in *friend*, *friendly*, *unkindness*, *liveliness*... so
+# their vectors are trained by all those words at once. That is how rare and unseen
+# words get sensible vectors.
+#
+# ## 3. Hashing n-grams into buckets
+#
+# There are millions of distinct n-grams in a large corpus, and new text brings new ones.
+# Instead of a dictionary of n-grams, fastText **hashes** each n-gram into one of
+# `bucket` rows (2,000,000 by default) of an n-gram matrix. Any string maps to some row,
+# with no dictionary to store; the price is **collisions**: unrelated n-grams that land
+# in the same row share one vector. With 2 million rows they are rare; with 20 rows
+# (try it below) almost everything collides.
+#
+# The hash is 32-bit **FNV-1a**: start from the offset basis 2166136261; for each byte,
+# XOR it in, then multiply by the FNV prime 16777619, keeping the low 32 bits. One detail
+# matters for non-ASCII text: fastText's C++ code reads bytes as *signed* `char`, so a
+# byte ≥ 128 (every byte of *é* in UTF-8) enters the XOR as `byte | 0xFFFFFF00`. gensim
+# copies that exactly, so vectors trained by either can be loaded by the other.
+#
+# ### Exercise 05.fnv_hash
+#
+# Write `fnv_hash(data)` for a `bytes` object (an n-gram encoded with
+# `ngram.encode("utf-8")`). Iterating over `bytes` gives ints from 0 to 255.
+
+# %%
+def fnv_hash(data):
+    """32-bit FNV-1a hash of data (bytes), as fastText and gensim compute it.
+
+    h = 2166136261; for each byte b: if b >= 128, b = b | 0xFFFFFF00 (a signed char);
+    h = h XOR b; h = (h * 16777619) & 0xFFFFFFFF. Returns an int in [0, 2**32).
+    """
+    ### BEGIN SOLUTION
+    #> Loop over the bytes; sign-extend bytes >= 128, XOR into h, multiply by the prime,
+    #> and mask with & 0xFFFFFFFF after each multiplication.
+    h = 2166136261
+    for b in data:
+        if b >= 128:
+            b = b | 0xFFFFFF00
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+    ### END SOLUTION
+
+
+# %%
+check(fnv_hash)
+
+# %% [markdown]
+# Your hash next to gensim's (its `ft_hash_bytes` is compiled Cython). The bucket of an
+# n-gram is `hash % bucket`; gensim's `ft_ngram_hashes` does all of it for a word:
+
+# %%
+from gensim.models.fasttext import ft_ngram_hashes
+from gensim.models.fasttext_inner import ft_hash_bytes
+
+fnv_hash = embedlab.yours_or_reference(fnv_hash)
+for gram in ["<wh", "ere", "café>", "<gödel>"]:
+    print(f"{gram:>8}: ours {fnv_hash(gram.encode('utf-8')):>10}   gensim {ft_hash_bytes(gram.encode('utf-8')):>10}")
+ours_buckets = [fnv_hash(g.encode("utf-8")) % 2_000_000 for g in char_ngrams("café")]
+print("bucket ids of 'café':", ours_buckets, "same as gensim:", ours_buckets == ft_ngram_hashes("café", 3, 6, 2_000_000))
+
+# %% [markdown]
+# How many of the n-grams of our training text collide, for a few numbers of buckets?
+
+# %%
+distinct_grams = {g for w in counts for g in char_ngrams(w)}
+print(f"{len(distinct_grams):,} distinct n-grams in {len(counts):,} distinct words")
+for bucket in [2_000_000, 200_000, 20_000]:
+    rows = {fnv_hash(g.encode("utf-8")) % bucket for g in distinct_grams}
+    print(f"bucket = {bucket:>9,}: {len(rows):>7,} rows used; {1 - len(rows) / len(distinct_grams):.0%} of the n-grams share a row")
+
+# %% [markdown]
+# About 210,000 distinct n-grams: with 2,000,000 buckets 5 % of them share their row
+# with another n-gram, with 200,000 buckets 38 %, with 20,000 buckets 90 %. Collisions
+# add noise but rarely hurt much: a row shared by a frequent and a rare n-gram mostly
+# learns the frequent one.
+# We train with 100,000 buckets below to keep memory small (100,000 × 50 floats = 20 MB
+# instead of 400 MB).
+#
+# ## 4. A word's vector, and the vector of an unseen word
+#
+# fastText keeps two kinds of input rows: one per **vocabulary word** and one per
+# **bucket**. The vector of a vocabulary word is the **mean** of its own row and the rows
+# of its n-grams. The vector of an **unseen** word is the mean of its n-gram rows alone:
+# it has no row of its own, but it has n-grams. (If it has none, e.g. the empty string,
+# gensim returns a zero vector.) PyTorch's `nn.EmbeddingBag(mode="mean")` computes exactly
+# this, for a whole batch of words of different lengths in one call.
+#
+# ### Exercise 05.oov_vector
+#
+# Write `oov_vector(word, ngram_vectors)`: the mean of the rows of `ngram_vectors` (one
+# per bucket) that the word's n-grams hash to. Use your `char_ngrams` and `fnv_hash`.
+
+# %%
+def oov_vector(word, ngram_vectors, min_n=3, max_n=6):
+    """Vector of an unseen word: the mean of its n-gram rows.
+
+    ngram_vectors: (bucket, d) float array. n-gram g lives in row
+    fnv_hash(g.encode("utf-8")) % bucket. Returns a (d,) float array; a repeated n-gram
+    counts twice; a word with no n-gram gets np.zeros(d).
+    """
+    ### BEGIN SOLUTION
+    #> Hash each n-gram of char_ngrams(word, min_n, max_n) to a row (% the number of rows),
+    #> then average those rows; return zeros when there is no n-gram.
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    bucket = ngram_vectors.shape[0]
+    rows = [fnv_hash(g.encode("utf-8")) % bucket for g in char_ngrams(word, min_n, max_n)]
+    if not rows:
+        return np.zeros(ngram_vectors.shape[1])
+    return ngram_vectors[rows].mean(axis=0)
+    ### END SOLUTION
+
+
+# %%
+check(oov_vector)
+
+# %% [markdown]
+# ## 5. Training fastText: ours and gensim's, side by side
+#
+# Training is skip-gram with negative sampling, exactly as in notebook 03 (the same
+# vocabulary, subsampling, dynamic window, noise distribution and learning-rate decay:
+# `embedlab.fasttext` imports them from `embedlab.word2vec`). One thing changes: the
+# centre word's input vector is the **mean of its subword rows**, and the gradient of
+# that vector is added to **every** one of those rows (fastText adds the full gradient
+# to each row rather than dividing it by their number). So each training pair also
+# trains the n-grams *friend*, *iend*, ... shared with other words.
+#
+# `embedlab.fasttext.train_fasttext` is batched PyTorch (pass `device="cuda"` on a GPU);
+# `gensim.models.FastText` is the library people use. Same settings for both:
+# 50 dimensions, 3 epochs, 100,000 buckets, n-grams of 3 to 6 characters.
+
+# %%
+from gensim.models import FastText
+
+from embedlab.fasttext import FastTextModel, train_fasttext
+
+settings = dict(dim=50, epochs=3, bucket=100_000, min_count=5, window=5, negative=5)
+ours = train_fasttext(train_docs, seed=0, progress=False, **settings)
+
+started = time.perf_counter()
+gensim_ft = FastText(vector_size=settings["dim"], epochs=settings["epochs"], bucket=settings["bucket"],
+                     min_count=5, window=5, negative=5, sg=1, min_n=3, max_n=6, workers=2, seed=0)
+gensim_ft.build_vocab(corpus_iterable=train_docs)
+_, gensim_effective = gensim_ft.train(corpus_iterable=train_docs, total_examples=gensim_ft.corpus_count,
+                                      epochs=settings["epochs"])
+gensim_seconds = time.perf_counter() - started
+theirs = FastTextModel.from_gensim(gensim_ft)     # the same interface for both below
+
+rows = []
+for name, model, seconds, effective in [
+        ("embedlab (PyTorch, 1 thread)", ours, ours.train_seconds, ours.effective_words),
+        ("gensim (Cython, 2 workers)", theirs, gensim_seconds, gensim_effective)]:
+    ws = ev.word_similarity(model, pairs="wordsim353")
+    an = ev.analogy_accuracy(model)
+    rows.append((name, seconds, effective / seconds, ws.spearman, an.accuracy))
+print(f"{'':30} {'seconds':>8} {'words/s':>9} {'WordSim-353':>12} {'analogies':>10}")
+for name, seconds, wps, ws, an in rows:
+    print(f"{name:30} {seconds:8.1f} {wps:9,.0f} {ws:12.3f} {an:10.1%}")
+
+# %% [markdown]
+# Both learn vectors of about the same (modest) quality from the same text: we measured
+# a WordSim-353 Spearman correlation of **0.12** for ours and 0.10 to 0.12 for gensim's,
+# and **5.8 %** and about 4 % of the analogies right (a third of a million words is
+# little; notebook 03 trained on three times more). gensim is faster: about 3 s against
+# our 7.5 s on a quiet 2-core CPU (17 s against 23 s while the machine was busy with
+# other jobs): compiled code updating one pair at a time with 2 threads, against our
+# batched tensor operations on one thread. Your speeds depend on your machine, and
+# gensim's scores vary a little from run to run (its 2 threads race).
+# `benchmarks/fasttext_oov.py` compares both on the full 7.7M-word corpus (2 epochs,
+# 100 dimensions): there ours reaches a WordSim-353 correlation of 0.49 and 58 % of the
+# analogies (gensim: 0.43 and 52 %), and 300 words deleted from the training text find a
+# word of the same stem among their 10 nearest neighbours 57 % of the time (gensim: 49 %).
+#
+# Our vectors equal gensim's composition exactly: given gensim's trained matrices,
+# `FastTextModel` returns gensim's vectors, for known and unknown words alike:
+
+# %%
+for word in ["kingdom", "unfriendliness"]:
+    difference = np.abs(theirs.word_vector(word) - gensim_ft.wv[word]).max()
+    print(f"{word:>15}: in vocabulary: {word in gensim_ft.wv.key_to_index}, "
+          f"largest difference from gensim's vector: {difference:.1e}")
+mine = embedlab.yours_or_reference(oov_vector)
+print("your oov_vector on gensim's n-gram matrix, largest difference:",
+      f"{np.abs(mine('unfriendliness', gensim_ft.wv.vectors_ngrams) - gensim_ft.wv['unfriendliness']).max():.1e}")
+
+# %% [markdown]
+# ## 6. Neighbours of words nobody trained
+#
+# Now the point of it all: misspellings and made-up words. None of these is in either
+# vocabulary, so every vector below comes from n-grams alone.
+
+# %%
+unseen = ["unfriendliness", "freindship", "dictionarylike", "kingdoms", "unhappily", "microbiology"]
+
+
+def neighbour_table(words, k=5):
+    for word in words:
+        status = "in vocabulary" if word in ours.key_to_index else "unseen"
+        print(f"{word} ({status})")
+        for name, model in [("  embedlab", ours), ("  gensim  ", theirs)]:
+            print(name, ", ".join(f"{w} {s:.2f}" for w, s in model.most_similar(word, k)))
+
+
+neighbour_table(unseen)
+
+# %% [markdown]
+# What to see (our model is deterministic; gensim's neighbours vary a little between runs):
+#
+# * *kingdoms* finds *kingdom* first in both: the shared n-grams `<kin`, `kingdo`,
+#   `ngdom` carry it.
+# * *unfriendliness* finds other *-ness* words (*uneasiness*, *eagerness*, *selfishness*)
+#   and *-less* words (*endless*, *restless*): the suffix n-grams `ness>`, `ess>`, `less`
+#   weigh a lot. (*friendliness* is not in this small vocabulary.)
+# * *microbiology* finds *geography* and *etymology* (the n-grams of *-ology*, *-logy*).
+# * *freindship* (a typo) finds *scholarship*, then noise: the swapped letters break the
+#   n-grams of *friend*. Typos inside a word hurt.
+# * *dictionarylike* and *unhappily* get a mixed bag: with so little training, the many
+#   n-grams of a long word average out to a vague vector, and suffixes (`ion`, `ly>`) win.
+#
+# Notice also how high all the cosines are (printed as 1.00): after a short training all
+# fastText vectors share a large common direction, a known property of subword models.
+# **Rankings** are informative, the cosine values themselves much less so. More text and
+# more epochs sharpen them (see the benchmark).
+#
+# ### Explore
+#
+# Type any word, real, misspelled or invented, and press <kbd>Enter</kbd>: its
+# neighbours in both models, and (once section 7 has run) how the two tokenizers of
+# section 7 split it.
+# (In a static view of this notebook, such as GitHub's, the box does not appear.)
+
+# %%
+import ipywidgets as widgets
+
+word_box = widgets.Text(value="unfriendliness", description="Word:", continuous_update=False)
+explore_out = widgets.Output()
+
+
+def show_word(change):
+    word = change["new"].strip().lower()
+    with explore_out:
+        explore_out.clear_output(wait=True)
+        if not word:
+            print("Type a word.")
+            return
+        if not char_ngrams(word):
+            print(f"{word!r} has no character n-gram of 3 or more characters: fastText has no vector for it.")
+            return
+        neighbour_table([word], k=8)
+        if "bpe" in globals():
+            print("BPE:      ", " ".join(bpe.encode_word(word)))
+            print("WordPiece:", " ".join(wordpiece.encode_word(word)))
+
+
+word_box.observe(show_word, names="value")
+show_word({"new": word_box.value})
+display(widgets.VBox([word_box, explore_out]))
+
+# %% [markdown]
+# ## 7. Subword tokenizers: BPE and WordPiece
+#
+# fastText keeps whole words and *adds* n-grams. Transformer models (notebook 07) go the
+# other way: they **split** text into subword **tokens** from a fixed vocabulary of a few
+# tens of thousands, so that every word, even an unseen one, becomes a short sequence of
+# known tokens, and no word is ever out of vocabulary.
+#
+# **Byte-pair encoding** (BPE; Sennrich et al., 2016, after a 1994 compression method)
+# learns that vocabulary from word counts. Start with every word split into characters,
+# the last one marked with `</w>` (end of word). Then repeat:
+#
+# 1. count every adjacent pair of symbols over the corpus: a pair inside a word seen 500
+#    times counts 500;
+# 2. merge the most frequent pair into one new symbol everywhere (ties: alphabetical);
+# 3. record the merge.
+#
+# After k merges the vocabulary is the characters plus k new symbols. To encode a word,
+# split it into characters and apply the merges **in the order they were learned**.
+#
+# ### Exercise 05.bpe_merge_step
+#
+# Write one step of BPE training. `word_counts` maps each word, as a tuple of symbols, to
+# its count: `{("l", "o", "w", "</w>"): 5, ...}`.
+
+# %%
+def bpe_merge_step(word_counts):
+    """Find the most frequent adjacent pair of symbols and merge it in every word.
+
+    word_counts: dict {tuple of symbols: count}. A pair's frequency is the sum, over its
+    occurrences, of the count of the word it occurs in. Ties go to the alphabetically
+    first pair. Returns (best_pair, new_word_counts): in new_word_counts every occurrence
+    of best_pair, scanning each word left to right, is one symbol first + second
+    ("a a a" -> "aa a"). With no pair at all, returns (None, word_counts).
+    """
+    ### BEGIN SOLUTION
+    #> Count pairs with a dict: for each word and each (symbols[i], symbols[i+1]) add the
+    #> word's count. Pick the best with min(pairs, key=lambda p: (-pairs[p], p)). Then
+    #> rebuild each word, scanning left to right: when symbols i, i+1 are the pair, emit
+    #> the merged symbol and jump 2, else emit symbol i and move 1.
+    pairs = {}
+    for symbols, count in word_counts.items():
+        for pair in zip(symbols, symbols[1:]):
+            pairs[pair] = pairs.get(pair, 0) + count
+    if not pairs:
+        return None, dict(word_counts)
+    best = min(pairs, key=lambda p: (-pairs[p], p))
+    merged = {}
+    for symbols, count in word_counts.items():
+        out, i = [], 0
+        while i < len(symbols):
+            if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
+                out.append(symbols[i] + symbols[i + 1])
+                i += 2
+            else:
+                out.append(symbols[i])
+                i += 1
+        merged[tuple(out)] = merged.get(tuple(out), 0) + count
+    return best, merged
+    ### END SOLUTION
+
+
+# %%
+check(bpe_merge_step)
+
+# %% [markdown]
+# Sennrich et al.'s example: *low* ×5, *lower* ×2, *newest* ×6, *widest* ×3. Watch the
+# first merges build *est</w>*, a suffix, because it is frequent in the corpus:
+
+# %%
+bpe_merge_step = embedlab.yours_or_reference(bpe_merge_step)
+state = {("l", "o", "w", "</w>"): 5, ("l", "o", "w", "e", "r", "</w>"): 2,
+         ("n", "e", "w", "e", "s", "t", "</w>"): 6, ("w", "i", "d", "e", "s", "t", "</w>"): 3}
+for step in range(1, 6):
+    pair, state = bpe_merge_step(state)
+    print(f"merge {step}: {pair[0]!r} + {pair[1]!r}  ->  ", "  ".join(" ".join(w) for w in state))
+
+# %% [markdown]
+# ### BPE on the corpus, and WordPiece
+#
+# `embedlab.subword_tokenizers.learn_bpe` does the same on real word counts, fast: it
+# updates the pair counts of only the words that contain the merged pair. We learn 4,000
+# merges from the words seen at least twice.
+#
+# **WordPiece** (the tokenizer of BERT) uses a vocabulary of the same kind, but with
+# `##` marking a piece that continues a word (`un`, `##friend`, `##ness`), and it encodes
+# **greedily**: take the longest vocabulary entry that starts the word, then the longest
+# that continues it, and so on; if at some point nothing matches, the whole word becomes
+# `[UNK]`. Its vocabulary here is learned by the same BPE procedure with `##` pieces
+# (Hugging Face's `WordPieceTrainer` does the same). Both encoders give exactly the
+# tokens of Hugging Face's `tokenizers` library given the same merges and vocabulary
+# (tested in `tests/test_subword_tokenizers.py`).
+
+# %%
+from embedlab.subword_tokenizers import WordPiece, learn_bpe
+
+word_counts = {w: c for w, c in counts.items() if c >= 2}
+started = time.perf_counter()
+bpe = learn_bpe(word_counts, 4000)
+wp_bpe = learn_bpe(word_counts, 4000, end_of_word_suffix="", continuing_subword_prefix="##")
+wordpiece = WordPiece(wp_bpe.vocab)
+print(f"learned {bpe} and {wordpiece} from {len(word_counts):,} words in {time.perf_counter() - started:.1f} s")
+print("first merges:", bpe.merges[:12])
+for word in ["the", "kingdom", "unfriendliness", "freindship", "dictionarylike", "gödel"]:
+    print(f"{word:>15}  BPE: {' '.join(bpe.encode_word(word)):34} WordPiece: {' '.join(wordpiece.encode_word(word))}")
+
+# %% [markdown]
+# The first merges are the most frequent pairs of English: `t h`, `i n`, then
+# `th e</w>` (the word *the*), `o f</w>` (*of*), `in g</w>` (*-ing*). Frequent words
+# become one token (*the*, *kingdom*); rare and unseen words split into a few pieces,
+# some meaningful (*un ... ess*, *fre in d ship*, *... like*); a character never seen in
+# training (the *ö* of *gödel*) becomes `[UNK]` in BPE, and makes the whole word `[UNK]`
+# in WordPiece. (Byte-level BPE, as in GPT-2, avoids that by starting from the 256 bytes
+# instead of characters.) The two often split differently: BPE replays its merges,
+# WordPiece grabs the longest piece it knows from the left.
+#
+# How many tokens per word does a vocabulary size cost? Fewer merges give a smaller
+# vocabulary but longer token sequences (and a transformer's cost grows with sequence
+# length):
+
+# %%
+sample_words = [w for doc in test_docs for w in doc]          # text the tokenizers did not learn from
+sizes = [125, 250, 500, 1000, 2000, 4000]
+tokens_per_word = {"BPE": [], "WordPiece": []}
+vocab_sizes = {"BPE": [], "WordPiece": []}
+distinct = {}                                                  # word -> count in the sample
+for w in sample_words:
+    distinct[w] = distinct.get(w, 0) + 1
+for n in sizes:
+    small_bpe = bpe.truncated(n)
+    small_wp = WordPiece(wp_bpe.truncated(n).vocab)
+    for name, tok, vsize in [("BPE", small_bpe, len(small_bpe.vocab)), ("WordPiece", small_wp, len(small_wp.vocab))]:
+        total = sum(len(tok.encode_word(w)) * c for w, c in distinct.items())
+        tokens_per_word[name].append(total / len(sample_words))
+        vocab_sizes[name].append(vsize)
+
+fig, ax = plt.subplots(figsize=(6.5, 3.6))
+for name, marker in [("BPE", "o-"), ("WordPiece", "s--")]:
+    ax.semilogx(vocab_sizes[name], tokens_per_word[name], marker, label=name)
+ax.axhline(1.0, color="grey", lw=0.8)
+ax.set_xlabel("vocabulary size (tokens)")
+ax.set_ylabel("tokens per word")
+ax.set_title("Bigger vocabularies, shorter sequences (on unseen text)")
+ax.legend()
+fig.tight_layout()
+plt.show()
+for name in tokens_per_word:
+    print(name, ", ".join(f"{v:,} tokens: {t:.2f}" for v, t in zip(vocab_sizes[name], tokens_per_word[name])))
+
+# %% [markdown]
+# With about 4,050 tokens, BPE needs **1.53 tokens per word** of new text and WordPiece
+# 1.51; with about 180 tokens (the characters and 125 merges), a word takes about 3
+# tokens. Doubling the vocabulary saves less and less: each new merge covers rarer pairs.
+# (BERT's 30,000-token WordPiece vocabulary, learned on far more text, gets close to 1.2
+# tokens per word on English.)
+#
+# ## Summary
+#
+# * **Subwords** give rare, misspelled and never-seen words a representation, and let
+#   related words (*friend*, *friendly*, *friendliness*) share what they learn.
+# * **fastText**: a word is its own row plus its character n-grams (3 to 6 characters of
+#   `<word>`), **hashed** with 32-bit FNV-1a into a fixed number of buckets; its vector is
+#   the **mean** of those rows (`nn.EmbeddingBag(mode="mean")`). Unseen words use the
+#   n-gram rows alone. Training is word2vec's skip-gram with negative sampling.
+# * Our PyTorch fastText and gensim's give vectors of the same quality, and the exact same
+#   n-grams, hashes and compositions.
+# * **BPE** learns merges of frequent symbol pairs (counted with word frequencies) and
+#   replays them in order; **WordPiece** encodes greedily, longest match first, with `##`
+#   continuations and `[UNK]` when stuck. Vocabulary size trades against sequence length.
+#
+# **Next:** notebook 06 turns word vectors into document vectors; notebook 07 feeds
+# WordPiece tokens to BERT.
+#
+# ## Check your understanding
+#
+# **1.** Why does fastText add `<` and `>` around the word before taking n-grams?
+#
+# <details><summary>Answer</summary>
+#
+# To tell prefixes and suffixes apart from the same letters inside a word. Without
+# markers the 3-gram `her` of *where*, of *other* and the word *her* would be one row;
+# with markers the word *her* has the n-gram `<her>` and the prefix `<he`, while *where*
+# has `her` (inside) and `re>` (a suffix). Suffixes like `ness>` and `ing>` then carry
+# grammatical meaning that inner letters do not.
+# </details>
+#
+# **2.** Why hash n-grams into 2 million buckets instead of storing a dictionary of all
+# n-grams? What do you lose?
+#
+# <details><summary>Answer</summary>
+#
+# Memory is fixed in advance, no dictionary of millions of strings is stored, and any
+# new n-gram of any new word maps to a row at once. The cost is collisions: unrelated
+# n-grams that hash to the same row share one vector. With 2 million buckets that is a
+# small fraction; frequent n-grams dominate their row anyway, so the damage is small.
+# </details>
+#
+# **3.** An unseen word has the vector "mean of its n-gram rows", but a vocabulary word
+# "mean of its own row and its n-gram rows". Why not give every word the n-gram mean only?
+#
+# <details><summary>Answer</summary>
+#
+# Because some words mean more than their spelling: *bank*, *mercury*, names. The word's
+# own row lets a frequent word learn its own meaning on top of what its pieces suggest,
+# while rare and unseen words still get a sensible vector from the pieces.
+# </details>
+#
+# **4.** In BPE training, why must a pair's frequency be weighted by the word counts?
+#
+# <details><summary>Answer</summary>
+#
+# The goal is to shorten the corpus as much as possible with each merge: a pair inside
+# *the* (seen 60,000 times) saves 60,000 symbols when merged, a pair in a rare word once.
+# Counting each distinct word once would merge pairs typical of the long tail of rare
+# words instead of those that make the text shorter.
+# </details>
+#
+# **5.** The misspelling *freindship* found *scholarship* but not *friendship*. Why, and
+# would BPE help?
+#
+# <details><summary>Answer</summary>
+#
+# Swapping two letters changes every n-gram that covers them (`rei`, `ein`, `frei`,
+# ...), so the n-grams shared with *friend* are few, while the suffix `ship>` is
+# intact and dominates the mean. BPE has the same weakness: it splits *freindship* into
+# `fre in d ship</w>`, not `friend ship</w>`. Robustness to typos needs either
+# training on noisy text or models that see characters.
+# </details>
+#
+# ## Further reading
+#
+# * Bojanowski, Grave, Joulin and Mikolov (2017), "Enriching Word Vectors with Subword
+#   Information", TACL: <https://arxiv.org/abs/1607.04606>
+# * Sennrich, Haddow and Birch (2016), "Neural Machine Translation of Rare Words with
+#   Subword Units": <https://arxiv.org/abs/1508.07909>
+# * Hugging Face NLP course, chapter 6, "The Tokenizers library" (BPE, WordPiece,
+#   Unigram): <https://huggingface.co/learn/nlp-course/chapter6>
+# * gensim's FastText tutorial:
+#   <https://radimrehurek.com/gensim/auto_examples/tutorials/run_fasttext.html>
+
+# %%
+print(f"Notebook ran in {time.perf_counter() - notebook_started:.1f} s.")
