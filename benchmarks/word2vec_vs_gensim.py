@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devices", nargs="+", default=None,
                         help="embedlab devices (default: cpu, plus cuda when available)")
     parser.add_argument("--batch-size", type=int, default=None, help="embedlab's batch size on the CPU (default: its own)")
-    parser.add_argument("--cuda-batch-size", type=int, default=None, help="embedlab's batch size on a GPU")
+    parser.add_argument("--cuda-batch-size", type=int, default=None, help="embedlab's batch size on a GPU (default: its own, 2048)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedlab's CPU training threads (default: train_word2vec's, 1)")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")
