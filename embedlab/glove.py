@@ -1,0 +1,461 @@
+"""Lesson 04, GloVe: word vectors from a weighted least-squares fit to log co-occurrences.
+
+GloVe (Pennington, Socher and Manning, 2014) starts from the word-word co-occurrence
+matrix X (``embedlab.cooccurrence.cooccurrence_matrix``) and looks for two vectors per
+word, w_i and w~_j, and two biases, b_i and b~_j, such that for every non-zero entry
+
+    w_i · w~_j + b_i + b~_j  ≈  log X_ij
+
+with the squared errors weighted by f(X_ij) = min(1, (X_ij / x_max) ** alpha), so that
+rare, noisy pairs count less and very frequent pairs do not dominate::
+
+    from embedlab.cooccurrence import cooccurrence_matrix
+    from embedlab.word2vec import build_vocab
+    words, counts = build_vocab(docs, min_count=5)
+    X = cooccurrence_matrix(docs, {w: i for i, w in enumerate(words)}, window=10)
+    model = train_glove(X, dim=100, epochs=25, words=words)   # device="cuda" on a GPU
+    model.vectors            # (V, 100) float32: W + W~, rows in the order of `words`
+    model.losses             # glove.c's "cost" after each epoch
+
+The functions below, in order:
+
+1. ``glove_weight`` (exercise ``04.glove_weight``): the weighting function f.
+2. ``glove_loss`` (exercise ``04.glove_loss``): the weighted least-squares loss of a batch.
+3. ``glove_grad`` (exercise ``04.glove_grad``): its gradient with respect to the word vectors.
+4. ``adagrad_step``: AdaGrad exactly as the reference C code (glove.c) does it.
+5. ``train_glove``: shuffled mini-batches of non-zero entries, every step a few tensor
+   operations on the whole batch (no Python loop per entry).
+
+Below the references, ``@mistake`` functions are realistic wrong answers that learners
+write; ``check`` recognises them and shows their hint. They are not meant to be used.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+
+from .check import Case, exercise, mistake
+
+__all__ = [
+    "GloVeModel",
+    "adagrad_step",
+    "glove_grad",
+    "glove_loss",
+    "glove_weight",
+    "train_glove",
+]
+
+X_MAX = 100.0
+ALPHA = 0.75
+
+
+def _tensor(x) -> torch.Tensor:
+    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
+
+
+def _float_tensors(*arrays) -> list[torch.Tensor]:
+    """The arrays as torch tensors of one float dtype (float64 if any input is float64)."""
+    tensors = [_tensor(a) for a in arrays]
+    dtype = torch.float32
+    for t in tensors:
+        dtype = torch.promote_types(dtype, t.dtype)
+    return [t.to(dtype) for t in tensors]
+
+
+# ---------------------------------------------------------------------------
+# 1. The weighting function (exercise 04.glove_weight)
+# ---------------------------------------------------------------------------
+def _weight_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [
+        Case((np.array([1.0, 10.0, 50.0, 99.0]),), label="counts below x_max = 100"),
+        Case((np.array([100.0, 150.0, 1e4, 3.0]),), label="x_max itself and above: capped at 1"),
+        Case((np.array([0.1, 0.5, 1 / 3, 2.25]),), label="harmonic (fractional) counts"),
+        Case((np.array([5.0, 10.0, 20.0, 40.0]),), {"x_max": 10.0},
+             label="x_max=10: 20 and 40 are capped"),
+        Case((np.array([1.0, 25.0, 100.0, 400.0]),), {"alpha": 0.5}, label="alpha=0.5"),
+        Case((np.array([2.0, 8.0, 30.0]),), {"x_max": 20.0, "alpha": 1.0},
+             label="alpha=1: a straight line up to x_max"),
+    ]
+    for size in (10, 1000):
+        x = np.exp(rng.uniform(np.log(0.1), np.log(5000), size=size))
+        cases.append(Case((x,), label=f"{size} random counts from 0.1 to 5000"))
+    return cases
+
+
+@exercise("04.glove_weight", cases=_weight_cases, inputs="both")
+def glove_weight(x, x_max: float = X_MAX, alpha: float = ALPHA):
+    """GloVe's weighting function f(x) = min(1, (x / x_max) ** alpha).
+
+    x: co-occurrence counts (any shape, > 0; harmonic weighting makes them fractional).
+    Rare pairs (small x) get small weights, because their counts are noisy; from
+    x = x_max on every pair weighs 1, so "of the" cannot dominate the loss.
+    Returns an array of the same shape (numpy in, numpy out; torch in, torch out), float.
+    """
+    xt = _tensor(x)
+    xt = xt.to(torch.promote_types(xt.dtype, torch.float32))
+    w = torch.clamp((xt / x_max) ** alpha, max=1.0)
+    return w if isinstance(x, torch.Tensor) else w.numpy()
+
+
+def _np(x) -> np.ndarray:
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
+
+
+@mistake("04.glove_weight", "Counts above x_max get weights above 1: GloVe caps the weight at 1, "
+         "f(x) = min(1, (x / x_max) ** alpha), so that very frequent pairs do not dominate.")
+def _weight_uncapped(x, x_max=X_MAX, alpha=ALPHA):
+    return (_np(x) / x_max) ** alpha
+
+
+@mistake("04.glove_weight", "The power alpha is missing: f(x) = min(1, (x / x_max) ** alpha), "
+         "a curve that rises faster than a straight line for small x (alpha = 0.75).")
+def _weight_linear(x, x_max=X_MAX, alpha=ALPHA):
+    return np.minimum(1.0, _np(x) / x_max)
+
+
+@mistake("04.glove_weight", "The power applies to the ratio x / x_max, not to x alone: "
+         "(x / x_max) ** alpha, not x ** alpha / x_max.")
+def _weight_power_of_x(x, x_max=X_MAX, alpha=ALPHA):
+    return np.minimum(1.0, _np(x) ** alpha / x_max)
+
+
+@mistake("04.glove_weight", "Your function ignores its arguments: use the x_max and alpha it is "
+         "given, not the default values 100 and 0.75 written into the formula.")
+def _weight_fixed_defaults(x, x_max=X_MAX, alpha=ALPHA):
+    return np.minimum(1.0, (_np(x) / 100.0) ** 0.75)
+
+
+# ---------------------------------------------------------------------------
+# 2. The loss of a batch (exercise 04.glove_loss) and 3. its gradient (04.glove_grad)
+# ---------------------------------------------------------------------------
+def _loss_cases(rng: np.random.Generator) -> list[Case]:
+    d = 3
+    cases = [
+        Case((np.zeros((3, d)), np.zeros((3, d)), np.zeros(3), np.zeros(3), np.array([1.0, 10.0, 1000.0])),
+             label="zero vectors and biases, x = 1, 10, 1000: loss = sum of f(x) * log(x)**2"),
+        Case((np.array([[1.0, 0.0]]), np.array([[2.0, 1.0]]), np.array([0.5]), np.array([-0.2]),
+              np.array([20.0])), label="one pair"),
+        Case((np.array([[0.5, 1.0], [1.0, -1.0], [0.0, 2.0]]),
+              np.array([[1.0, 1.0], [0.5, 0.5], [1.0, 0.0]]),
+              np.array([0.1, 0.0, -0.3]), np.array([0.2, 0.4, 0.0]),
+              np.array([0.5, 250.0, 3.0])),
+             label="three pairs, one above x_max, one fractional count"),
+        Case((np.array([[1.0, 2.0]]), np.array([[0.5, 0.25]]), np.array([0.0]), np.array([0.0]),
+              np.array([np.e])), label="w.w~ + b + b~ equals log x: loss 0 (only the weight can be wrong)"),
+        Case((np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([[0.2, 0.2], [-0.5, 0.3]]),
+              np.array([0.1, 0.2]), np.array([0.3, -0.1]), np.array([5.0, 50.0])),
+             {"x_max": 10.0, "alpha": 0.5}, label="x_max=10, alpha=0.5"),
+    ]
+    for b, dim in [(4, 5), (64, 16)]:
+        x = np.exp(rng.uniform(np.log(0.2), np.log(2000), size=b))
+        cases.append(Case((rng.normal(0, 0.3, (b, dim)), rng.normal(0, 0.3, (b, dim)),
+                           rng.normal(0, 0.3, b), rng.normal(0, 0.3, b), x),
+                          label=f"random batch, B={b}, d={dim}"))
+    return cases
+
+
+@exercise("04.glove_loss", cases=_loss_cases, inputs="both")
+def glove_loss(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
+    """GloVe's weighted least-squares loss for a batch of B non-zero co-occurrences.
+
+    w: (B, d) word vectors w_i of the batch's rows. w_tilde: (B, d) context vectors w~_j
+    of its columns. b, b_tilde: (B,) their biases. x: (B,) the counts X_ij (all > 0).
+    Returns the 0-d tensor  sum_k f(x_k) * (w_k · w~_k + b_k + b~_k - log x_k) ** 2
+    (the paper's J restricted to the batch; a sum, not a mean), differentiable when the
+    inputs require grad. f is ``glove_weight``; log is the natural logarithm.
+    """
+    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
+    diff = (w * w_tilde).sum(-1) + b + b_tilde - torch.log(x)     # (B,)
+    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+
+def _diff(w, w_tilde, b, b_tilde, x, log=torch.log):
+    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
+    return w, w_tilde, x, (w * w_tilde).sum(-1) + b + b_tilde - log(x)
+
+
+@mistake("04.glove_loss", "The weighting is missing: multiply each squared error by "
+         "f(x) = glove_weight(x), so that rare, noisy pairs count less.")
+def _loss_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    return (_diff(w, w_tilde, b, b_tilde, x)[3] ** 2).sum()
+
+
+@mistake("04.glove_loss", "The biases are missing: the model is w·w~ + b + b~ ≈ log x. The biases "
+         "absorb how frequent each word is, which the vectors cannot do on their own.")
+def _loss_no_bias(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, _ = _diff(w, w_tilde, b, b_tilde, x)
+    return (glove_weight(x, x_max, alpha) * ((w * w_tilde).sum(-1) - torch.log(x)) ** 2).sum()
+
+
+@mistake("04.glove_loss", "The target is the LOGARITHM of the count: compare w·w~ + b + b~ with "
+         "torch.log(x), not with x itself.")
+def _loss_no_log(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x, log=lambda t: t)
+    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+
+@mistake("04.glove_loss", "You averaged over the batch: the loss here is the SUM over the B pairs "
+         "(the paper's J restricted to the batch), .sum() rather than .mean().")
+def _loss_mean(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return (glove_weight(x, x_max, alpha) * diff ** 2).mean()
+
+
+@mistake("04.glove_loss", "That is glove.c's cost, with a factor 1/2 in front; this exercise asks "
+         "for the paper's J: sum of f(x) * (w·w~ + b + b~ - log x) ** 2, without the 1/2.")
+def _loss_half(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 0.5 * (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+
+@mistake("04.glove_loss", "The weight multiplies the squared error, not the error before squaring: "
+         "f(x) * diff ** 2, not (f(x) * diff) ** 2.")
+def _loss_weight_squared(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return ((glove_weight(x, x_max, alpha) * diff) ** 2).sum()
+
+
+@exercise("04.glove_grad", cases=_loss_cases, inputs="both")
+def glove_grad(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
+    """Gradient of ``glove_loss`` (the sum over the batch) with respect to ``w``: shape (B, d).
+
+    With diff_k = w_k · w~_k + b_k + b~_k - log x_k, the loss is sum_k f(x_k) diff_k ** 2,
+    so row k of the gradient is 2 f(x_k) diff_k w~_k (the chain rule: 2 diff times the
+    derivative of diff with respect to w_k, which is w~_k). Returns a torch tensor.
+    """
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w_tilde
+
+
+@mistake("04.glove_grad", "Every row is half the expected value: the derivative of diff ** 2 is "
+         "2 * diff (glove.c drops the 2 because its cost has a 1/2 in front; glove_loss does not).")
+def _grad_no_two(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    return glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha) / 2
+
+
+@mistake("04.glove_grad", "The derivative of w · w~ with respect to w is w~, the OTHER vector: "
+         "row k is 2 f(x_k) diff_k w~_k, not ... w_k.")
+def _grad_wrong_vector(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w
+
+
+@mistake("04.glove_grad", "The weight f(x) is missing from the gradient: it multiplies the squared "
+         "error in the loss, so it multiplies the gradient too.")
+def _grad_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * diff[:, None] * w_tilde
+
+
+@mistake("04.glove_grad", "The sign is flipped: you returned the direction that DEcreases the loss. "
+         "The gradient points uphill; training then subtracts it (w -= lr * grad).")
+def _grad_sign(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    return -glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha)
+
+
+# ---------------------------------------------------------------------------
+# 4. AdaGrad as in glove.c
+# ---------------------------------------------------------------------------
+def adagrad_step(param: torch.Tensor, gradsq: torch.Tensor, index: torch.Tensor,
+                 grad: torch.Tensor, lr: float) -> None:
+    """One AdaGrad update of the rows ``index`` of ``param``, in place, exactly as glove.c.
+
+    param: (V, d) or (V,) parameters; gradsq: the same shape, the running sums of squared
+    (scaled) gradients, which glove.c starts at 1.0. index: (B,) row of each gradient;
+    grad: (B, d) or (B,) gradients of the cost for each entry of the batch.
+    glove.c scales the gradient by the learning rate first, g = lr * grad, then moves
+    the parameter by g / sqrt(gradsq) using the sum BEFORE this step, then adds g ** 2
+    to the sum. A row hit by several entries of the batch gets the sum of their moves,
+    all computed from the same gradsq (as glove.c's threads do, without locks).
+    """
+    g = lr * grad
+    param.index_add_(0, index, g * gradsq.index_select(0, index).rsqrt_(), alpha=-1)
+    gradsq.index_add_(0, index, g.square_())
+
+
+# ---------------------------------------------------------------------------
+# 5. Training
+# ---------------------------------------------------------------------------
+@dataclass
+class GloVeModel:
+    """Trained GloVe vectors and how they were trained.
+
+    vectors: (V, dim) float32, W + W~ (the paper's choice: the sum of a word's two
+    vectors is slightly better than either). W, W_tilde: the two matrices; b, b_tilde:
+    the biases. losses: glove.c's cost (mean of 1/2 f(x) diff ** 2 over the non-zero
+    entries) of each epoch. index_to_key: the words of the rows, if given.
+    """
+
+    vectors: np.ndarray
+    W: np.ndarray
+    W_tilde: np.ndarray
+    b: np.ndarray
+    b_tilde: np.ndarray
+    losses: list[float]
+    index_to_key: list[str] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    train_seconds: float = 0.0
+
+    def __repr__(self) -> str:
+        loss = f", final cost {self.losses[-1]:.4f}" if self.losses else ""
+        return (f"GloVeModel(V={self.vectors.shape[0]}, dim={self.vectors.shape[1]}, "
+                f"{len(self.losses)} epochs in {self.train_seconds:.1f} s{loss})")
+
+
+def _resolve_device(device) -> torch.device:
+    if device is None:
+        from .device import device as best_device
+
+        return best_device()
+    return torch.device(device)
+
+@contextmanager
+def _torch_threads(threads: int | None, dev: torch.device):
+    """Use ``threads`` CPU threads (default 1) inside the block, then restore torch's setting."""
+    previous = torch.get_num_threads()
+    if dev.type == "cpu":
+        torch.set_num_threads(max(1, int(threads or 1)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+
+def _nonzero_entries(cooc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and values of the non-zero entries of a (V, V) matrix (scipy sparse or dense)."""
+    if hasattr(cooc, "tocoo"):
+        coo = cooc.tocoo()
+        rows, cols, vals = coo.row, coo.col, coo.data
+    else:
+        dense = _np(cooc)
+        rows, cols = np.nonzero(dense)
+        vals = dense[rows, cols]
+    keep = vals > 0
+    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), vals[keep].astype(np.float64)
+
+
+def _check_cooc(cooc) -> int:
+    shape = getattr(cooc, "shape", None)
+    if shape is None or len(shape) != 2 or shape[0] != shape[1]:
+        raise ValueError(f"the co-occurrence matrix must be square, (V, V); got shape {shape}")
+    return int(shape[0])
+
+
+def train_glove(
+    cooc,
+    dim: int = 100,
+    epochs: int = 25,
+    *,
+    words: Sequence[str] | None = None,
+    x_max: float = X_MAX,
+    alpha: float = ALPHA,
+    lr: float = 0.05,
+    batch_size: int = 16384,
+    device: str | torch.device | None = "cpu",
+    seed: int = 0,
+    progress: bool = False,
+    threads: int | None = None,
+    callback: Callable[[int, np.ndarray], None] | None = None,
+) -> GloVeModel:
+    """Train GloVe on a co-occurrence matrix with AdaGrad, as the reference glove.c does.
+
+    cooc: (V, V) co-occurrence counts, a scipy sparse matrix (or a dense array); only its
+    non-zero entries are used. dim: vector size. epochs: passes over the non-zero entries.
+    words: the V words of the rows (kept on the model, for evaluation). x_max, alpha:
+    the weighting function. lr: AdaGrad's learning rate (glove.c: 0.05; on a small
+    corpus trained for few epochs, 0.1 to 0.2 learns faster). batch_size: entries updated
+    together from the same snapshot of the parameters (on the course corpus 2,048 and
+    16,384 give the same losses; larger batches mean fewer Python steps). device: "cpu",
+    "cuda", "mps", or None for the best one here. seed: the same seed gives the same
+    vectors on CPU. progress: show a progress bar. callback: called after every epoch
+    as ``callback(epoch, vectors)`` (epoch from 1, vectors = W + W~ as a numpy array),
+    e.g. to evaluate the vectors as they train.
+    threads: CPU threads torch uses while training (restored afterwards), default 1: the
+    steps are many small tensor operations, and on busy cores (a shared server, Binder,
+    other programs) a second thread makes each of them wait; ignored on a GPU.
+
+    Like glove.c: parameters start uniform in [-0.5, 0.5) / dim, AdaGrad's sums at 1, the
+    cost of an entry is 1/2 f(x) diff ** 2 (so its gradient has no factor 2), and each
+    epoch visits every non-zero entry once, in a new random order (glove.c shuffles
+    once). Returns a :class:`GloVeModel` whose ``vectors`` are W + W~.
+    """
+    V = _check_cooc(cooc)
+    if dim < 1 or epochs < 0 or batch_size < 1:
+        raise ValueError("dim and batch_size must be positive and epochs non-negative")
+    if words is not None and len(words) != V:
+        raise ValueError(f"{len(words)} words for a {V} x {V} matrix: give one word per row")
+    dev = _resolve_device(device)
+    rows_np, cols_np, vals_np = _nonzero_entries(cooc)
+    if rows_np.size == 0:
+        raise ValueError("the co-occurrence matrix has no non-zero entry: nothing to train on")
+    rows = torch.from_numpy(rows_np).to(dev)
+    cols = torch.from_numpy(cols_np).to(dev)
+    log_x = torch.from_numpy(np.log(vals_np)).to(dev, torch.float32)
+    f_x = torch.from_numpy(np.minimum(1.0, (vals_np / x_max) ** alpha)).to(dev, torch.float32)
+    nnz = rows.numel()
+
+    gen = torch.Generator(device="cpu")
+    gen.manual_seed(seed)
+
+    def init(*shape):
+        return ((torch.rand(*shape, generator=gen) - 0.5) / dim).to(dev)
+
+    W, W_t, b, b_t = init(V, dim), init(V, dim), init(V), init(V)
+    # Each word's vector and bias side by side, P = [W | b] and Q = [W~ | b~], so that one
+    # AdaGrad step updates both (the bias is a weight whose input is always 1).
+    P, Q = torch.cat([W, b[:, None]], 1), torch.cat([W_t, b_t[:, None]], 1)   # (V, dim + 1)
+    gP, gQ = torch.ones_like(P), torch.ones_like(Q)                             # glove.c's gradsq
+
+    losses: list[float] = []
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=epochs, unit="epoch", desc="GloVe", disable=not progress)
+    with _torch_threads(threads, dev):
+        start = time.perf_counter()
+        for _ in range(epochs):
+            order = torch.randperm(nnz, generator=gen).to(dev)
+            # This epoch's entries in a new random order; each batch is then a contiguous slice.
+            e_rows, e_cols, e_logx, e_fx = rows[order], cols[order], log_x[order], f_x[order]
+            cost = torch.zeros((), dtype=torch.float64, device=dev)
+            for lo in range(0, nnz, batch_size):
+                i, j = e_rows[lo:lo + batch_size], e_cols[lo:lo + batch_size]
+                pi, qj = P.index_select(0, i), Q.index_select(0, j)        # (B, dim + 1) each
+                # diff = w_i . w~_j + b_i + b~_j - log x_ij
+                diff = (pi[:, :dim] * qj[:, :dim]).sum(1) + pi[:, dim] + qj[:, dim] - e_logx[lo:lo + batch_size]
+                fdiff = e_fx[lo:lo + batch_size] * diff                     # d cost / d diff
+                cost += (fdiff * diff).sum().double()
+                # Gradients of 1/2 f diff^2, all from the same snapshot: fdiff * w~_j for w_i,
+                # fdiff * w_i for w~_j, fdiff for both biases.
+                qj[:, dim] = 1.0
+                pi[:, dim] = 1.0
+                adagrad_step(P, gP, i, fdiff[:, None] * qj, lr)
+                adagrad_step(Q, gQ, j, fdiff[:, None] * pi, lr)
+            cost /= 2
+            loss = float(cost) / nnz
+            if not np.isfinite(loss):
+                raise FloatingPointError("GloVe diverged (the cost became NaN or inf): lower lr or batch_size")
+            losses.append(loss)
+            if callback is not None:  # its time is not counted as training time
+                paused = time.perf_counter()
+                callback(len(losses), (P[:, :dim] + Q[:, :dim]).cpu().numpy())
+                start += time.perf_counter() - paused
+            bar.update(1)
+            bar.set_postfix(cost=f"{loss:.4f}")
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        seconds = time.perf_counter() - start
+    bar.close()
+    params = dict(dim=dim, epochs=epochs, x_max=x_max, alpha=alpha, lr=lr, batch_size=batch_size,
+                  device=str(dev), seed=seed, nnz=nnz)
+    Pn, Qn = P.cpu().numpy(), Q.cpu().numpy()
+    Wn, Wtn = Pn[:, :dim].copy(), Qn[:, :dim].copy()
+    return GloVeModel(vectors=(Wn + Wtn).astype(np.float32), W=Wn, W_tilde=Wtn, b=Pn[:, dim].copy(),
+                      b_tilde=Qn[:, dim].copy(), losses=losses,
+                      index_to_key=list(words) if words is not None else None,
+                      params=params, train_seconds=seconds)

@@ -1,0 +1,149 @@
+"""Lesson 04 (embedlab.swivel): the piecewise loss against a cell-by-cell formula, the
+hand-written block gradient against torch.autograd, one AdaGrad step by hand, the
+sharding, and training on real co-occurrences."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+
+from embedlab import check
+from embedlab.swivel import shards, swivel_block_grad, swivel_confidence, swivel_loss, train_swivel
+
+
+def test_reference_passes_its_check():
+    assert check(swivel_loss, "04.swivel_loss", quiet=True).passed
+
+
+def _block(seed, m=5, n=7, d=4):
+    rng = np.random.default_rng(seed)
+    x = np.where(rng.random((m, n)) < 0.5, np.exp(rng.uniform(-1, 4, (m, n))), 0.0)
+    rows = x.sum(1) + rng.uniform(1, 30, m)
+    cols = x.sum(0) + rng.uniform(1, 30, n)
+    return rng.normal(0, 0.7, (m, d)), rng.normal(0, 0.7, (n, d)), x, rows, cols, float(rows.sum() + cols.sum())
+
+
+def test_loss_matches_the_paper_cell_by_cell():
+    w, c, x, rows, cols, total = _block(0)
+    got = swivel_loss(w, c, x, rows, cols, total).numpy()
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            score = w[i] @ c[j]
+            if x[i, j] > 0:
+                pmi = math.log(x[i, j] * total / (rows[i] * cols[j]))
+                expected = 0.5 * (0.1 + 0.25 * math.sqrt(x[i, j])) * (score - pmi) ** 2
+            else:
+                pmi_star = math.log(total / (rows[i] * cols[j]))
+                expected = math.log1p(math.exp(score - pmi_star))
+            assert got[i, j] == pytest.approx(expected, rel=1e-10), (i, j)
+
+
+def test_soft_hinge_is_stable_and_one_sided():
+    w = np.array([[40.0, 40.0], [-40.0, -40.0]])
+    c = np.array([[30.0, 30.0]])
+    x = np.zeros((2, 1))
+    loss = swivel_loss(w, c, x, np.array([10.0, 10.0]), np.array([10.0]), 100.0)
+    assert torch.isfinite(loss).all()
+    assert loss[0, 0].item() == pytest.approx(2400 - math.log(100 / 100), rel=1e-9)  # ~ the score
+    assert loss[1, 0].item() < 1e-100                                             # far below PMI*: no cost
+
+
+def test_block_grad_matches_autograd():
+    w, c, x, rows, cols, total = (torch.tensor(a, dtype=torch.float64) for a in _block(1))
+    w.requires_grad_(True)
+    c.requires_grad_(True)
+    swivel_loss(w, c, x, rows, cols, total).sum().backward()
+    pmi_star = torch.log(total) - torch.log(rows)[:, None] - torch.log(cols)[None, :]
+    loss, grad_w, grad_c = swivel_block_grad(w.detach(), c.detach(), x, pmi_star)
+    assert loss.item() == pytest.approx(swivel_loss(w, c, x, rows, cols, total).sum().item(), rel=1e-12)
+    torch.testing.assert_close(grad_w, w.grad)
+    torch.testing.assert_close(grad_c, c.grad)
+
+
+def test_loss_passes_a_finite_difference_check():
+    w, c, x, rows, cols, total = (torch.tensor(a, dtype=torch.float64) for a in _block(2, 3, 4, 2))
+    w.requires_grad_(True)
+    c.requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda w, c: swivel_loss(w, c, x, rows, cols, total), (w, c))
+
+
+def test_shards_deal_words_by_frequency():
+    counts = np.array([5, 100, 7, 50, 1, 30, 2])
+    groups = shards(counts, 3)
+    assert [g.tolist() for g in groups] == [[1, 2, 4], [3, 0], [5, 6]]
+    assert sorted(np.concatenate(groups).tolist()) == list(range(7))
+
+
+def test_one_block_one_step_by_hand():
+    X = np.array([[0.0, 4.0, 1.0], [4.0, 2.0, 0.0], [1.0, 0.0, 0.0]])
+    dim, seed, lr = 2, 5, 0.3
+    model = train_swivel(sp.csr_matrix(X), dim=dim, epochs=1, block_size=8, lr=lr, seed=seed)
+    gen = torch.Generator().manual_seed(seed)
+    W = torch.randn(3, dim, generator=gen) / math.sqrt(dim)
+    C = torch.randn(3, dim, generator=gen) / math.sqrt(dim)
+    # One block holds every word, in order of frequency.
+    order = torch.tensor([1, 0, 2])
+    rows = torch.tensor(X.sum(1), dtype=torch.float32)
+    w, c = W[order].requires_grad_(True), C[order].requires_grad_(True)
+    x = torch.tensor(X, dtype=torch.float32)[order][:, order]
+    swivel_loss(w, c, x, rows[order], rows[order], rows.sum()).sum().backward()
+    expected_w = w.detach() - lr * w.grad / torch.sqrt(0.1 + w.grad ** 2)
+    expected_c = c.detach() - lr * c.grad / torch.sqrt(0.1 + c.grad ** 2)
+    np.testing.assert_allclose(model.W[order.numpy()], expected_w.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.C[order.numpy()], expected_c.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def small_cooc():
+    from embedlab import corpus
+    from embedlab.cooccurrence import cooccurrence_matrix
+    from embedlab.word2vec import build_vocab
+
+    docs = [doc for doc, _ in zip(corpus.iter_documents("course-corpus-slice", sources=["austen"]), range(400))]
+    words, _ = build_vocab(docs, min_count=5)
+    X = cooccurrence_matrix(docs, {w: i for i, w in enumerate(words)}, window=5)
+    return words, X
+
+
+def test_training_reduces_the_loss_on_real_cooccurrences(small_cooc):
+    words, X = small_cooc
+    model = train_swivel(X, dim=16, epochs=6, words=words, block_size=256)
+    losses = model.losses
+    assert all(b < a for a, b in zip(losses, losses[1:])), losses
+    assert losses[-1] < 0.85 * losses[0], losses
+    assert model.vectors.shape == (len(words), 16) and model.index_to_key == words
+    # Observed pairs end up with higher scores than unobserved ones, as the loss asks.
+    scores = model.W @ model.C.T
+    dense = X.toarray()
+    assert scores[dense >= 3].mean() > scores[dense == 0].mean() + 0.2
+    # and on observed cells the scores follow the PMI they are fitted to.
+    rows, cols = np.nonzero(dense >= 3)
+    pmi = np.log(dense[rows, cols] * dense.sum() / (dense.sum(1)[rows] * dense.sum(0)[cols]))
+    assert np.corrcoef(scores[rows, cols], pmi)[0, 1] > 0.5
+
+
+def test_training_is_seeded(small_cooc):
+    _, X = small_cooc
+    a = train_swivel(X, dim=8, epochs=1, block_size=256, seed=1)
+    b = train_swivel(X, dim=8, epochs=1, block_size=256, seed=1)
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+
+
+def test_confidence_and_errors():
+    np.testing.assert_allclose(swivel_confidence(np.array([0.0, 4.0, 100.0])), [0.1, 0.6, 2.6])
+    with pytest.raises(ValueError, match="square"):
+        train_swivel(sp.csr_matrix(np.ones((2, 3))), dim=2)
+    # A word without any co-occurrence is allowed (it gets only soft hinges).
+    model = train_swivel(sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 0.0]])), dim=2, epochs=2)
+    assert np.isfinite(model.vectors).all() and np.isfinite(model.losses).all()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_gives_the_same_loss_curve(small_cooc):
+    _, X = small_cooc
+    cpu = train_swivel(X, dim=16, epochs=3, block_size=256, device="cpu")
+    gpu = train_swivel(X, dim=16, epochs=3, block_size=256, device="cuda")
+    np.testing.assert_allclose(gpu.losses, cpu.losses, rtol=1e-3)
