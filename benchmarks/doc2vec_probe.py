@@ -28,14 +28,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -49,23 +46,7 @@ from embedlab.doc2vec import (  # noqa: E402
 )
 from embedlab.word2vec import build_vocab  # noqa: E402
 
-
-def machine_line(device: str) -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    line = f"Machine: {cpu}, {os.cpu_count()} CPUs, torch {torch.__version__}, Python {platform.python_version()}"
-    if device.startswith("cuda") and torch.cuda.is_available():
-        line += f", GPU {torch.cuda.get_device_name(0)}"
-    try:
-        line += f", load average {os.getloadavg()[0]:.1f} at the end"
-    except OSError:
-        pass
-    return line
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
 
 
 def load_glove():
@@ -156,7 +137,7 @@ def main(argv=None) -> int:
         secs = f"{seconds:.1f}" if seconds is not None else ""
         print(f"| {method} | {f1:.3f} | {acc:.3f} | {secs} | {note} |")
     print()
-    print(machine_line(args.device))
+    print(machine_line())
     print(f"Total: {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -39,20 +39,19 @@ achieve; *accessibility* -> inevitability, possibility, accountability (the suff
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from embedlab import corpus, evaluate  # noqa: E402
 from embedlab.fasttext import FastTextModel, train_fasttext  # noqa: E402
+
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
 
 STEM = 5
 
@@ -94,22 +93,6 @@ def scores(model: FastTextModel) -> dict[str, float]:
     return {"wordsim353": evaluate.word_similarity(model, pairs="wordsim353").spearman,
             "simlex999": evaluate.word_similarity(model, pairs="simlex999").spearman,
             "analogy": evaluate.analogy_accuracy(model).accuracy}
-
-
-def machine_line(device: str) -> str:
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    line = (f"Machine: {cpu}, {os.cpu_count()} CPUs (load average {load:.1f} at the end), "
-            f"torch {torch.__version__}, Python {platform.python_version()}")
-    if device.startswith("cuda") and torch.cuda.is_available():
-        line += f", GPU {torch.cuda.get_device_name(0)}"
-    return line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     for word in held_out[:6]:
         print(f"{word:>16} (unseen): {', '.join(w for w, _ in example.most_similar(word, 6))}")
     print()
-    print(machine_line(args.device))
+    print(machine_line())
     return 0
 
 

@@ -31,13 +31,10 @@ give the same losses.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -47,23 +44,13 @@ from embedlab.evaluate import evaluate_all  # noqa: E402
 from embedlab.glove import train_glove  # noqa: E402
 from embedlab.word2vec import build_vocab  # noqa: E402
 
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
+
 
 def scores(vectors, words) -> dict[str, float]:
     r = evaluate_all(vectors, words)
     return {"wordsim353": r["wordsim353"].spearman, "simlex999": r["simlex999"].spearman,
             "analogy": r["analogy"].accuracy}
-
-
-def machine_line(threads: int) -> str:
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    return (f"Machine: {cpu}, {os.cpu_count()} CPUs, torch {torch.__version__} "
-            f"(GloVe on {threads} thread(s)), Python {platform.python_version()}")
 
 
 def main(argv=None) -> int:
@@ -132,7 +119,7 @@ def main(argv=None) -> int:
             f"epoch {e}: WS {s['wordsim353']:.3f}, SL {s['simlex999']:.3f}, analogy {s['analogy']:.3f}"
             for e, s in curve))
     print()
-    print(machine_line(args.threads))
+    print(machine_line(f"GloVe on {args.threads} torch thread(s)"))
     print(f"Co-occurrence matrix (shared): {cooc_s:.0f} s. GloVe seconds are training only "
           "(without the intermediate evaluations).")
     return 0

@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -38,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from embedlab import corpus, evaluate  # noqa: E402
 from embedlab.word2vec import train_word2vec  # noqa: E402
+
+from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
 
 CORPORA = {"slice": "course-corpus-slice", "full": "course-corpus"}
 
@@ -50,20 +50,6 @@ def scores(vectors) -> dict[str, float]:
             "wordsim353": results["wordsim353"].spearman, "simlex999": results["simlex999"].spearman,
             "wordsim353_oov": results["wordsim353"].oov_fraction,
             "simlex999_oov": results["simlex999"].oov_fraction}
-
-
-def machine_line() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    line = f"Machine: {cpu}, {os.cpu_count()} CPUs, torch {torch.__version__}, Python {platform.python_version()}"
-    if torch.cuda.is_available():
-        line += f", GPU {torch.cuda.get_device_name(0)}"
-    return line
 
 
 def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None) -> dict:

@@ -37,6 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
+from .device import resolve as _resolve_device
 from .word2vec import (
     build_vocab,
     context_windows,
@@ -535,12 +536,6 @@ class FastTextModel:
 # ---------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------
-def _resolve_device(device) -> torch.device:
-    if device is None:
-        from .device import device as best_device
-
-        return best_device()
-    return torch.device(device)
 
 
 def _gather_csr(ptr: torch.Tensor, ids: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

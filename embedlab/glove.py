@@ -32,7 +32,6 @@ write; ``check`` recognises them and shows their hint. They are not meant to be 
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -40,6 +39,7 @@ import numpy as np
 import torch
 
 from .check import Case, exercise, mistake
+from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 
 __all__ = [
     "GloVeModel",
@@ -305,26 +305,6 @@ class GloVeModel:
         loss = f", final cost {self.losses[-1]:.4f}" if self.losses else ""
         return (f"GloVeModel(V={self.vectors.shape[0]}, dim={self.vectors.shape[1]}, "
                 f"{len(self.losses)} epochs in {self.train_seconds:.1f} s{loss})")
-
-
-def _resolve_device(device) -> torch.device:
-    if device is None:
-        from .device import device as best_device
-
-        return best_device()
-    return torch.device(device)
-
-@contextmanager
-def _torch_threads(threads: int | None, dev: torch.device):
-    """Use ``threads`` CPU threads (default 1) inside the block, then restore torch's setting."""
-    previous = torch.get_num_threads()
-    if dev.type == "cpu":
-        torch.set_num_threads(max(1, int(threads or 1)))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
 
 
 def _nonzero_entries(cooc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

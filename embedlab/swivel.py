@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -38,6 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
+from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 
 __all__ = ["SwivelModel", "shards", "swivel_block_grad", "swivel_confidence", "swivel_loss", "train_swivel"]
 
@@ -225,26 +225,6 @@ class SwivelModel:
         loss = f", final loss {self.losses[-1]:.4f}" if self.losses else ""
         return (f"SwivelModel(V={self.vectors.shape[0]}, dim={self.vectors.shape[1]}, "
                 f"{len(self.losses)} epochs in {self.train_seconds:.1f} s{loss})")
-
-
-def _resolve_device(device) -> torch.device:
-    if device is None:
-        from .device import device as best_device
-
-        return best_device()
-    return torch.device(device)
-
-@contextmanager
-def _torch_threads(threads: int | None, dev: torch.device):
-    """Use ``threads`` CPU threads (default 1) inside the block, then restore torch's setting."""
-    previous = torch.get_num_threads()
-    if dev.type == "cpu":
-        torch.set_num_threads(max(1, int(threads or 1)))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
 
 
 def shards(counts_by_word: np.ndarray, n_shards: int) -> list[np.ndarray]:

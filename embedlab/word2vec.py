@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
+from .device import resolve as _resolve_device
 
 __all__ = [
     "Word2VecModel",
@@ -509,14 +510,6 @@ class Word2VecModel:
         kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
         kv.expandos["count"][:] = self.counts
         return kv
-
-
-def _resolve_device(device) -> torch.device:
-    if device is None:  # the best this machine has: cuda, then mps, then cpu
-        from .device import device as best_device
-
-        return best_device()
-    return torch.device(device)
 
 
 def train_word2vec(
