@@ -583,7 +583,10 @@ def compare_values(got: Any, expected: Any, rtol: float = 1e-4, atol: float = 1e
         for i, (g, e) in enumerate(zip(got, expected)):
             why = compare_values(g, e, rtol, atol)
             if why:
-                return f"at position {i}: {why}"
+                # Nested lists: "at position [2][0]: ..." rather than the phrase twice.
+                if why.startswith("at position ["):
+                    return f"at position [{i}]" + why[len("at position "):]
+                return f"at position [{i}]: {why}"
         return None
     return None if got == expected else f"expected {expected!r}, got {got!r}"
 
@@ -769,7 +772,11 @@ def _fmt(x: Any, limit: int = 300) -> str:
     else:
         text = repr(x)
     text = text.replace("\n", "\n            ")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    if len(text) <= limit:
+        return text
+    # Cut between two values, never inside a number or a word.
+    cut = max(text.rfind(sep, 0, limit - 4) for sep in (", ", " ", "\n"))
+    return text[: cut if cut > limit // 2 else limit - 4].rstrip(", ") + " ..."
 
 
 def _format_call(ex: Exercise, case: Case) -> str:

@@ -320,7 +320,8 @@ def test_compare_values_containers():
     assert cv([1, 2, 3], np.array([1, 2, 3])) is None
     assert cv({"a": 1.0}, {"a": 1.0 + 1e-9}) is None
     assert "missing keys" in cv({"a": 1}, {"a": 1, "b": 2})
-    assert "position 1" in cv(["x", "y"], ["x", "z"])
+    assert "position [1]" in cv(["x", "y"], ["x", "z"])
+    assert cv([["a", "c"]], [["a", "b"]]).startswith("at position [0][1]: ")
     assert cv(np.float32(0.1), 0.1) is None
     assert cv(torch.tensor(2.0), 2.0) is None
     assert cv(True, True) is None and cv(False, True) is not None
