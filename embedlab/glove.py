@@ -38,7 +38,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from .check import Case, exercise, mistake
+from .check import Case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 
 __all__ = [
@@ -130,6 +130,20 @@ def _weight_fixed_defaults(x, x_max=X_MAX, alpha=ALPHA):
     return np.minimum(1.0, (_np(x) / 100.0) ** 0.75)
 
 
+@mistake("04.glove_weight", "Operator precedence: ** binds tighter than /, so x / x_max ** alpha is "
+         "x / (x_max ** alpha). Put the ratio in parentheses: (x / x_max) ** alpha.")
+def _weight_precedence(x, x_max=X_MAX, alpha=ALPHA):
+    return np.minimum(1.0, _np(x) / x_max ** alpha)
+
+
+@mistake("04.glove_weight", "Python's built-in min(1, ...) compares 1 with the WHOLE array, and an "
+         "array has no single truth value (\"ambiguous\"). Cap element by element: "
+         "((x / x_max) ** alpha).clip(max=1.0) works on NumPy arrays and torch tensors alike "
+         "(or np.minimum for arrays, torch.clamp(..., max=1.0) for tensors).")
+def _weight_builtin_min(x, x_max=X_MAX, alpha=ALPHA):
+    return min(1.0, (_np(x) / x_max) ** alpha)
+
+
 # ---------------------------------------------------------------------------
 # 2. The loss of a batch (exercise 04.glove_loss) and 3. its gradient (04.glove_grad)
 # ---------------------------------------------------------------------------
@@ -159,15 +173,36 @@ def _loss_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-@exercise("04.glove_loss", cases=_loss_cases, inputs="both")
+# Where the latest torch result compared keeps its value: check() hands the registered
+# mistakes the learner's result as a NumPy view of that memory, which must still count as
+# the tensor it came from.
+_LAST_TENSOR_RESULT: list[int] = [0]
+
+
+def _compare_loss(got, expected) -> str | None:
+    """The value, and (when the reference returns one) a 0-d torch tensor, as the exercise asks:
+    the notebook calls .backward() on it."""
+    if isinstance(got, torch.Tensor):
+        _LAST_TENSOR_RESULT[0] = got.data_ptr()
+        if isinstance(expected, torch.Tensor) and got.ndim != 0:
+            return f"returned a torch tensor of shape {tuple(got.shape)}, expected a 0-d tensor (one number)"
+    elif isinstance(expected, torch.Tensor) and not (
+            isinstance(got, np.ndarray) and got.ctypes.data == _LAST_TENSOR_RESULT[0]):
+        kind = "a NumPy number" if isinstance(got, (np.ndarray, np.generic)) else f"a {type(got).__name__}"
+        return f"returned {kind}, expected a 0-d torch tensor"
+    return compare_values(got, expected, 1e-4, 1e-6)
+
+
+@exercise("04.glove_loss", cases=_loss_cases, inputs="both", compare=_compare_loss)
 def glove_loss(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
     """GloVe's weighted least-squares loss for a batch of B non-zero co-occurrences.
 
     w: (B, d) word vectors w_i of the batch's rows. w_tilde: (B, d) context vectors w~_j
     of its columns. b, b_tilde: (B,) their biases. x: (B,) the counts X_ij (all > 0).
-    Returns the 0-d tensor  sum_k f(x_k) * (w_k · w~_k + b_k + b~_k - log x_k) ** 2
-    (the paper's J restricted to the batch; a sum, not a mean), differentiable when the
-    inputs require grad. f is ``glove_weight``; log is the natural logarithm.
+    Returns a 0-d torch tensor (a NumPy float does not pass: training and autograd need a
+    tensor), sum_k f(x_k) * (w_k · w~_k + b_k + b~_k - log x_k) ** 2 (the paper's J
+    restricted to the batch; a sum, not a mean), differentiable when the inputs require
+    grad. f is ``glove_weight(x, x_max, alpha)``; log is the natural logarithm.
     """
     w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
     diff = (w * w_tilde).sum(-1) + b + b_tilde - torch.log(x)     # (B,)
@@ -220,6 +255,45 @@ def _loss_weight_squared(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
     return ((glove_weight(x, x_max, alpha) * diff) ** 2).sum()
 
 
+@mistake("04.glove_loss", "w @ w_tilde.T is the (B, B) matrix of EVERY row against every column, and "
+         "adding the (B,) biases broadcasts it into B * B errors. Pair k only needs its own dot "
+         "product w_k · w~_k: the row-wise (w * w_tilde).sum(1), shape (B,).")
+def _loss_matmul(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
+    diff = w @ w_tilde.T + b + b_tilde - torch.log(x)                 # (B, B)
+    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+
+@mistake("04.glove_loss", "The target is the NATURAL logarithm of the count: torch.log(x), not "
+         "torch.log10(x) (or np.log10).")
+def _loss_log10(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x, log=torch.log10)
+    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+
+@mistake("04.glove_loss", "You returned one loss per pair, shape (B,): the exercise asks for their "
+         "SUM, one number (a 0-d tensor). Add .sum() at the end.")
+def _loss_no_sum(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return glove_weight(x, x_max, alpha) * diff ** 2
+
+
+@mistake("04.glove_loss", "The weight ignores x_max and alpha: call glove_weight(x, x_max, alpha) "
+         "with the arguments glove_loss was given; glove_weight(x) uses the defaults 100 and 0.75.")
+def _loss_weight_defaults(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return (glove_weight(x) * diff ** 2).sum()
+
+
+@mistake("04.glove_loss", "The value is right, but it is a NumPy number: return a 0-d torch tensor, "
+         "computed with torch operations (torch.as_tensor, torch.log, .sum()), so that "
+         ".backward() can compute its gradient.")
+def _loss_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, b, b_tilde, x = (_np(a) for a in (w, w_tilde, b, b_tilde, x))
+    diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
+    return np.sum(_np(glove_weight(x, x_max, alpha)) * diff ** 2)
+
+
 @exercise("04.glove_grad", cases=_loss_cases, inputs="both")
 def glove_grad(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
     """Gradient of ``glove_loss`` (the sum over the batch) with respect to ``w``: shape (B, d).
@@ -256,6 +330,25 @@ def _grad_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
          "The gradient points uphill; training then subtracts it (w -= lr * grad).")
 def _grad_sign(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
     return -glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha)
+
+
+_NO_COLUMN_HINT = ("2 * f(x) * e has shape (B,) and w_tilde (B, d): multiplying them lines the B "
+                   "values up with the d COLUMNS, a broadcast error (or, when B == d, silently wrong "
+                   "rows). Make it a column first, (2 * f(x) * e)[:, None] * w_tilde, so that value "
+                   "k scales row k.")
+
+
+@mistake("04.glove_grad", _NO_COLUMN_HINT)
+def _grad_no_column(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * (glove_weight(x, x_max, alpha) * diff) * w_tilde        # RuntimeError when B != d
+
+
+@mistake("04.glove_grad", _NO_COLUMN_HINT)
+def _grad_no_column_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, b, b_tilde, x = (_np(a) for a in (w, w_tilde, b, b_tilde, x))
+    diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
+    return 2 * (np.minimum(1.0, (x / x_max) ** alpha) * diff) * w_tilde  # ValueError when B != d
 
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .check import Case, exercise, mistake
+from .check import Case, _torch_case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 
 __all__ = ["SwivelModel", "shards", "swivel_block_grad", "swivel_confidence", "swivel_loss", "train_swivel"]
@@ -98,22 +98,99 @@ def _swivel_cases(rng: np.random.Generator) -> list[Case]:
         total = float(rows.sum() + cols.sum())
         cases.append(Case((rng.normal(0, 0.5, (m, d)), rng.normal(0, 0.5, (n, d)), counts, rows, cols, total),
                           label=f"random {m} x {n} block, d={d}, half the cells observed"))
-    return cases
+    # Every case again with torch tensors, then the gradient cases: the values of a loss can
+    # be right while its gradient is NaN (log 0 = -inf inside the unused branch of torch.where).
+    grad_cases = []
+    for case in (cases[0], cases[-1]):
+        w_grad = torch.tensor(case.args[0], dtype=torch.float64, requires_grad=True)
+        grad_cases.append(Case((w_grad, *(torch.as_tensor(a) if isinstance(a, np.ndarray) else a
+                                          for a in case.args[1:])),
+                               label=case.label + "; w requires grad: the gradient of "
+                               "loss.sum() with respect to w is compared too"))
+    return cases + [_torch_case(case, suffix=" (torch tensors)") for case in cases] + grad_cases
 
 
-@exercise("04.swivel_loss", cases=_swivel_cases, inputs="both")
+def _autograd_leaves(t: torch.Tensor) -> list[torch.Tensor]:
+    """The tensors requiring grad that ``t`` was computed from (the leaves of its graph)."""
+    leaves, seen, stack = [], set(), [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        if hasattr(node, "variable"):          # an AccumulateGrad node: a leaf
+            leaves.append(node.variable)
+        stack.extend(nxt for nxt, _ in node.next_functions)
+    return leaves
+
+
+# The gradient of the latest differentiable result compared, keyed by where its values live:
+# check() hands the registered mistakes the learner's result as a NumPy view of the same
+# memory (without its graph), and this lets a mistake's gradient be compared with it too.
+_LAST_GRADIENT: dict[str, Any] = {}
+_UNREADABLE = object()
+
+
+def _sum_gradient(out: torch.Tensor):
+    """d out.sum() / d w, with w the one tensor requiring grad that ``out`` came from."""
+    leaves = _autograd_leaves(out)
+    if len(leaves) != 1:
+        return _UNREADABLE  # e.g. a copy of w made to require grad: we compare values only
+    return torch.autograd.grad(out.sum(), leaves[0], retain_graph=True)[0]
+
+
+def _result_gradient(got):
+    """The gradient of ``got.sum()``, None when ``got`` is not differentiable."""
+    if isinstance(got, torch.Tensor):
+        if got.grad_fn is None:
+            return None
+        grad = _sum_gradient(got)
+        _LAST_GRADIENT.update(ptr=got.data_ptr(), shape=tuple(got.shape), grad=grad)
+        return grad
+    if (isinstance(got, np.ndarray) and _LAST_GRADIENT and got.ctypes.data == _LAST_GRADIENT["ptr"]
+            and got.shape == _LAST_GRADIENT["shape"]):
+        return _LAST_GRADIENT["grad"]
+    return None
+
+
+def _compare_with_gradient(got, expected) -> str | None:
+    """Compare the values; when the reference's result is differentiable (a case where w
+    requires grad), also compare the gradient of ``.sum()`` with respect to w."""
+    why = compare_values(got, expected, 1e-4, 1e-6)
+    if why or not (isinstance(expected, torch.Tensor) and expected.requires_grad):
+        return why
+    got_grad = _result_gradient(got)
+    if got_grad is None:
+        return ("the values are right, but the result is not connected to w by autograd (w requires "
+                "grad here): build it from the input tensors with torch operations, without NumPy "
+                "or torch.tensor(...) copies")
+    exp_grad = _sum_gradient(expected)
+    if got_grad is _UNREADABLE or exp_grad is _UNREADABLE:
+        return None
+    why = compare_values(got_grad, exp_grad, 1e-4, 1e-6)
+    return f"the values are right, but the gradient with respect to w is not: {why}" if why else None
+
+
+@exercise("04.swivel_loss", cases=_swivel_cases, compare=_compare_with_gradient)
 def swivel_loss(w, c, x, row_totals, col_totals, total):
     """SWIVEL's loss for every cell of a block of the co-occurrence matrix.
 
     w: (m, d) row vectors of the block's m words. c: (n, d) column vectors of its n
     context words. x: (m, n) their co-occurrence counts; 0 means "never seen together".
     row_totals: (m,) row sums x_i* of the WHOLE matrix; col_totals: (n,) column sums x_*j;
-    total: |D|, the sum of all counts. Returns an (m, n) torch tensor of losses:
+    total: |D|, the sum of all counts, a plain Python float (math.log(total) works, torch.log
+    needs a tensor: torch.as_tensor(total)). Arrays may be NumPy arrays or torch tensors.
+    Returns an (m, n) torch tensor of losses, differentiable with respect to w and c when
+    they require grad (no NaN in the gradient either):
 
     * x_ij > 0:  1/2 f(x_ij) (w_i · c_j - PMI_ij) ** 2 with
       PMI_ij = log x_ij + log total - log x_i* - log x_*j and f = ``swivel_confidence``;
     * x_ij = 0:  log(1 + exp(w_i · c_j - PMI*_ij)), PMI*_ij the same PMI with x_ij = 1.
       ``F.softplus`` computes log(1 + exp(s)) without overflow.
+
+    Take log x only where x > 0: log 0 = -inf makes the squared loss +inf in the cells
+    that torch.where then discards, so the values look right, but the backward pass
+    multiplies the zero gradient of the discarded branch by that infinity: NaN gradients.
     """
     w, c, x, row_totals, col_totals, total = _float_tensors(w, c, x, row_totals, col_totals, total)
     scores = w @ c.T                                                     # (m, n)
@@ -183,6 +260,44 @@ def _swivel_log_count(w, c, x, row_totals, col_totals, total):
     log_x = torch.log(torch.where(observed, x, torch.ones_like(x)))
     squared = 0.5 * swivel_confidence(x) * (scores - log_x) ** 2
     return torch.where(observed, squared, F.softplus(scores - pmi_star))
+
+
+@mistake("04.swivel_loss", "The confidence is f(x) = 0.1 + 0.25 * sqrt(x): the 0.1 is missing. It keeps "
+         "a little weight on every observed pair, even the rarest (f(x) = 0.25 * sqrt(x) is 0.25 for x = 1).")
+def _swivel_confidence_no_base(w, c, x, row_totals, col_totals, total):
+    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
+    squared = 0.25 * torch.sqrt(x) * (scores - pmi) ** 2
+    return torch.where(observed, 0.5 * squared, F.softplus(scores - pmi_star))
+
+
+@mistake("04.swivel_loss", "The squared loss of an observed cell has a factor 1/2 in front: "
+         "0.5 * f(x) * (w·c - PMI) ** 2. Yours is twice that.")
+def _swivel_no_half(w, c, x, row_totals, col_totals, total):
+    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
+    squared = swivel_confidence(x) * (scores - pmi) ** 2
+    return torch.where(observed, squared, F.softplus(scores - pmi_star))
+
+
+@mistake("04.swivel_loss", "torch functions need tensors: `total` is a plain Python float (and the "
+         "arrays may be NumPy arrays). Convert first, torch.as_tensor(total, dtype=torch.float64), "
+         "or take math.log(total) for the float.")
+def _swivel_log_of_float(w, c, x, row_totals, col_totals, total):
+    w, c, x, row_totals, col_totals = _float_tensors(w, c, x, row_totals, col_totals)
+    pmi_star = torch.log(total) - torch.log(row_totals)[:, None] - torch.log(col_totals)[None, :]
+    return F.softplus(w @ c.T - pmi_star)
+
+
+@mistake("04.swivel_loss", "Your values are right but the gradient is NaN: torch.log(x) of a zero count is "
+         "-inf, so the squared loss is +inf in the cells that torch.where then discards, and the "
+         "backward pass multiplies their zero gradient by that infinity (0 * inf = NaN). Take the log "
+         "of torch.where(x > 0, x, torch.ones_like(x)) instead, so no branch ever holds an infinity.")
+def _swivel_log_of_zero(w, c, x, row_totals, col_totals, total):
+    w, c, x, row_totals, col_totals, total = _float_tensors(w, c, x, row_totals, col_totals, total)
+    scores = w @ c.T
+    pmi = torch.log(x * total / (row_totals[:, None] * col_totals[None, :]))        # -inf where x = 0
+    pmi_star = torch.log(total / (row_totals[:, None] * col_totals[None, :]))
+    squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
+    return torch.where(x > 0, squared, F.softplus(scores - pmi_star))
 
 
 # ---------------------------------------------------------------------------

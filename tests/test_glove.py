@@ -210,3 +210,59 @@ def test_clear_errors():
         train_glove(sp.csr_matrix(np.ones((2, 2))), dim=2, epochs=1, words=["a"])
     with pytest.raises(ValueError, match="no non-zero"):
         train_glove(sp.csr_matrix((3, 3)), dim=2, epochs=1)
+
+
+# ---------------------------------------------------------------------------
+# What check() says about common wrong answers written as learners write them
+# ---------------------------------------------------------------------------
+def test_weight_hints_for_builtin_min_and_precedence():
+    def glove_weight(x, x_max=100.0, alpha=0.75):
+        return min(1.0, (x / x_max) ** alpha)
+
+    result = check(glove_weight, quiet=True)
+    assert not result.passed and "clip(max=1.0)" in result.hint and "ambiguous" in result.hint
+
+    def glove_weight(x, x_max=100.0, alpha=0.75):  # noqa: F811 - a second learner attempt
+        return (x / x_max ** alpha).clip(max=1.0)
+
+    result = check(glove_weight, quiet=True)
+    assert not result.passed and "precedence" in result.hint
+
+
+def test_loss_must_be_a_torch_tensor():
+    def glove_loss(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
+        w, w_tilde, b, b_tilde, x = (np.asarray(a, dtype=float) for a in (w, w_tilde, b, b_tilde, x))
+        diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
+        return np.sum(np.minimum(1.0, (x / x_max) ** alpha) * diff ** 2)
+
+    result = check(glove_loss, quiet=True)
+    assert not result.passed and "expected a 0-d torch tensor" in result.message
+    assert "NumPy number" in result.hint
+
+
+def test_loss_hints_for_matmul_and_missing_sum():
+    def glove_loss(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
+        w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
+        diff = w @ w_tilde.T + b + b_tilde - torch.log(x)
+        return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
+
+    result = check(glove_loss, quiet=True)
+    assert not result.passed and "(w * w_tilde).sum(1)" in result.hint
+
+    def glove_loss(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):  # noqa: F811
+        w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
+        diff = (w * w_tilde).sum(1) + b + b_tilde - torch.log(x)
+        return glove_weight(x, x_max, alpha) * diff ** 2
+
+    result = check(glove_loss, quiet=True)
+    assert not result.passed and "Add .sum()" in result.hint
+
+
+def test_grad_hint_for_the_missing_column():
+    def glove_grad(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
+        w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
+        diff = (w * w_tilde).sum(1) + b + b_tilde - torch.log(x)
+        return 2 * glove_weight(x, x_max, alpha) * diff * w_tilde
+
+    result = check(glove_grad, quiet=True)
+    assert not result.passed and "[:, None]" in result.hint

@@ -147,3 +147,62 @@ def test_cuda_gives_the_same_loss_curve(small_cooc):
     cpu = train_swivel(X, dim=16, epochs=3, block_size=256, device="cpu")
     gpu = train_swivel(X, dim=16, epochs=3, block_size=256, device="cuda")
     np.testing.assert_allclose(gpu.losses, cpu.losses, rtol=1e-3)
+
+
+# ---------------------------------------------------------------------------
+# The check of 04.swivel_loss compares the gradient too
+# ---------------------------------------------------------------------------
+def _learner_swivel(log_zero: bool):
+    """A learner's swivel_loss, written as the notebook suggests; with log_zero, torch.log(x)
+    of the zero counts inside torch.where (right values, NaN gradient)."""
+    def swivel_loss(w, c, x, row_totals, col_totals, total):
+        w, c, x, row_totals, col_totals = (torch.as_tensor(a, dtype=torch.float64)
+                                           for a in (w, c, x, row_totals, col_totals))
+        scores = w @ c.T
+        pmi_star = math.log(total) - torch.log(row_totals)[:, None] - torch.log(col_totals)[None, :]
+        safe_x = x if log_zero else torch.where(x > 0, x, torch.ones_like(x))
+        pmi = pmi_star + torch.log(safe_x)
+        squared = 0.5 * (0.1 + 0.25 * torch.sqrt(x)) * (scores - pmi) ** 2
+        return torch.where(x > 0, squared, torch.nn.functional.softplus(scores - pmi_star))
+    return swivel_loss
+
+
+def test_check_passes_a_learner_solution_with_math_log_of_total():
+    result = check(_learner_swivel(log_zero=False), "04.swivel_loss", quiet=True)
+    assert result.passed, result.message
+
+
+def test_check_catches_the_nan_gradient_of_log_zero():
+    learner = _learner_swivel(log_zero=True)
+    w, c, x, rows, cols, total = _block(4)
+    w = torch.tensor(w, requires_grad=True)
+    values = learner(w, c, x, rows, cols, total)
+    torch.testing.assert_close(values, swivel_loss(w, c, x, rows, cols, total))   # values are right
+    values.sum().backward()
+    assert torch.isnan(w.grad).any()                                              # the gradient is not
+    result = check(learner, "04.swivel_loss", quiet=True)
+    assert not result.passed
+    assert "gradient with respect to w" in result.message and "NaN" in result.message
+    assert "0 * inf = NaN" in result.hint
+
+
+def test_check_requires_a_differentiable_result():
+    def swivel_loss(w, c, x, row_totals, col_totals, total):
+        return torch.tensor(_np_reference(w, c, x, row_totals, col_totals, total))
+
+    result = check(swivel_loss, "04.swivel_loss", quiet=True)
+    assert not result.passed and "not connected to w by autograd" in result.message
+
+
+def _np_reference(*args):
+    return swivel_loss(*args).detach().numpy()
+
+
+def test_check_explains_torch_log_of_a_float():
+    def swivel_loss(w, c, x, row_totals, col_totals, total):
+        w, c, x, row_totals, col_totals = (torch.as_tensor(a) for a in (w, c, x, row_totals, col_totals))
+        pmi_star = torch.log(total) - torch.log(row_totals)[:, None] - torch.log(col_totals)[None, :]
+        return torch.nn.functional.softplus(w @ c.T - pmi_star)
+
+    result = check(swivel_loss, "04.swivel_loss", quiet=True)
+    assert not result.passed and "plain Python float" in result.hint
