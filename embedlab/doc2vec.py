@@ -46,7 +46,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import torch
 
-from .check import Case, exercise, mistake
+from .check import Case, _to_plain, _type_name, compare_values, exercise, mistake
 from .word2vec import (
     _progress_bar,
     _resolve_device,
@@ -130,7 +130,25 @@ def _average_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-@exercise("06.average_vectors", cases=_average_cases, rtol=1e-5, atol=1e-6)
+def _ndarray_compare(rtol: float, atol: float):
+    """compare= for exercises that must return an ndarray: a list of row arrays is refused.
+
+    (The default comparison would accept a list of (d,) arrays, and the learner's code
+    would then break much later, at the first ``.shape`` or matrix product.) When the
+    expected value is itself not an array (a registered mistake's output), values are
+    compared as usual, so that mistakes returning lists are still recognised.
+    """
+
+    def compare(got: Any, expected: Any) -> str | None:
+        if isinstance(expected, np.ndarray) and not isinstance(_to_plain(got), np.ndarray):
+            return (f"expected a NumPy array of shape {expected.shape}, got {_type_name(got)}"
+                    + (f" of {len(got)} items" if isinstance(got, (list, tuple)) else ""))
+        return compare_values(got, expected, rtol, atol)
+
+    return compare
+
+
+@exercise("06.average_vectors", cases=_average_cases, compare=_ndarray_compare(1e-5, 1e-6))
 def average_vectors(docs, vectors, key_to_index):
     """The mean of the word vectors of each document.
 
@@ -191,6 +209,13 @@ def _average_keyerror(docs, vectors, key_to_index):
         return np.array([vectors[[key_to_index[w] for w in doc]].mean(axis=0) for doc in docs])
 
 
+@mistake("06.average_vectors", "You returned a list of row vectors, not one array: later code needs "
+         "an (n_docs, d) ndarray (.shape, X @ y, X[mask]). Fill rows of "
+         "np.zeros((len(docs), d)), or return np.array(rows).")
+def _average_list_of_rows(docs, vectors, key_to_index):
+    return list(average_vectors(docs, vectors, key_to_index))
+
+
 @mistake("06.average_vectors", "Each distinct word is counted once: a repeated word must count "
          "each time it occurs (loop over the words of the document, not over set(doc)).")
 def _average_distinct_words(docs, vectors, key_to_index):
@@ -241,7 +266,7 @@ def _sif_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-@exercise("06.sif_embed", cases=_sif_cases, rtol=1e-4, atol=1e-7)
+@exercise("06.sif_embed", cases=_sif_cases, compare=_ndarray_compare(1e-4, 1e-7))
 def sif_embed(docs, vectors, key_to_index, counts, a: float = 1e-3):
     """SIF document vectors (Arora, Liang and Ma, 2017).
 
@@ -311,6 +336,15 @@ def _sif_raw_counts(docs, vectors, key_to_index, counts, a=1e-3):
 def _sif_divide_by_weights(docs, vectors, key_to_index, counts, a=1e-3):
     X = _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a), divide_by="weights")
     return _remove_pc(X)
+
+
+@mistake("06.sif_embed", "You subtracted the projection LENGTH X @ u from every coordinate: "
+         "(X @ u)[:, None] is one number per document. The projection is that number times the "
+         "direction: X - (X @ u)[:, None] * u[None, :].")
+def _sif_no_times_u(docs, vectors, key_to_index, counts, a=1e-3):
+    X = _sif_weighted_mean(docs, vectors, key_to_index, sif_weights(counts, a))
+    u = _first_singular_vector(X)
+    return X - (X @ u)[:, None]
 
 
 @mistake("06.sif_embed", "You projected on a row of U (or a column of V) instead of the first "
@@ -399,6 +433,17 @@ def _pv_dbow_neg_mean(doc_vec, target_vec, negative_vecs, lr):
          "doc_vec (D - lr * dL/dD).")
 def _pv_dbow_step_only(doc_vec, target_vec, negative_vecs, lr):
     return pv_dbow_step(doc_vec, target_vec, negative_vecs, lr) - np.asarray(doc_vec, dtype=np.float64)
+
+
+@mistake("06.pv_dbow_step", "The negative scores are not lined up with their rows: σ(n @ D) has "
+         "shape (k,), and σ(n @ D) * negative_vecs multiplies it along the d columns (or fails "
+         "when k != d). Use σ(n @ D)[:, None] * negative_vecs, summed over axis 0, or σ(n @ D) @ "
+         "negative_vecs.")
+def _pv_dbow_no_newaxis(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -(1.0 - _sigmoid(D @ t)) * t + (_sigmoid(n @ D) * n).sum(axis=0)
+    return D - lr * grad
 
 
 @mistake("06.pv_dbow_step", "The target term uses σ(D·t) instead of 1 - σ(D·t): the derivative "

@@ -382,6 +382,23 @@ def _oov_no_modulo(word, ngram_vectors, min_n=3, max_n=6):
     return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
 
 
+@mistake("05.oov_vector", "min_n and max_n were not passed on: char_ngrams(word) uses its defaults "
+         "(3 and 6) whatever oov_vector was given. Call char_ngrams(word, min_n, max_n).")
+def _oov_default_n(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = [fnv_hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in char_ngrams(word)]
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+@mistake("05.oov_vector", "The rows do not match fastText's: Python's built-in hash() is not FNV-1a "
+         "(and it changes from one Python process to the next). Use fnv_hash(g.encode('utf-8')) "
+         "% ngram_vectors.shape[0].")
+def _oov_python_hash(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = [hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in char_ngrams(word, min_n, max_n)]
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
 # ---------------------------------------------------------------------------
 # The model
 # ---------------------------------------------------------------------------

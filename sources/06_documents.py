@@ -132,9 +132,9 @@ for j in (1, 2, 3):
 # cat on the mat except *on* and *the*, yet close: the word vectors know that *kitten* is
 # like *cat*, which TF-IDF in notebook 01 could not), **0.68** for the stock market, and
 # exactly **1.000** for "the mat sat on the cat": an average, like a bag of words, forgets
-# word order. Note also how high 0.70 is for two unrelated sentences: every average
-# contains *the* and *on*, and frequent words pull all averages towards the same direction.
-# SIF (section 4) removes exactly that.
+# word order. Note also how high 0.68 is for two unrelated sentences: every average
+# contains *the*, and frequent words pull all averages towards the same direction.
+# SIF (section 3) removes exactly that.
 #
 # ## 2. Real data and a probe
 #
@@ -145,7 +145,8 @@ for j in (1, 2, 3):
 # %%
 docs, labels = probe_documents(per_source=400)
 sources = list(dict.fromkeys(labels))
-print(len(docs), "documents,", sum(map(len, docs)), "words;", dict(zip(*np.unique(labels, return_counts=True))))
+print(len(docs), "documents,", sum(map(len, docs)), "words;",
+      {str(s): int(n) for s, n in zip(*np.unique(labels, return_counts=True))})
 for s in sources:
     d = docs[list(labels).index(s)]
     print(f"{s:>9}: {' '.join(d[:22])}{' ...' if len(d) > 22 else ''}")
@@ -188,7 +189,7 @@ record("average of GloVe", average_vectors(docs, glove_vectors, glove_index))
 # 1. **Weight** each word by $\dfrac{a}{a + p(w)}$, with $p(w)$ the word's frequency in a
 #    corpus and $a = 10^{-3}$. *the* ($p \approx 0.05$) gets about 0.02, a word rarer than
 #    one in a thousand gets almost 1. The document vector is the weighted sum divided by
-#    the number of words.
+#    the number of its known words (those that have a vector, as in averaging).
 # 2. **Remove the common component**: the first singular vector $u$ of the matrix of all
 #    document vectors (not centred) is a direction that every document shares (frequent
 #    words, syntax). Subtract each vector's projection on it: $x \leftarrow x - (x\cdot u)\,u$.
@@ -409,7 +410,7 @@ plt.show()
 
 # %% [markdown]
 # What you should see (probe scores of our implementation are the same on every CPU run;
-# gensim's vary by about ±0.03 from run to run because its 2 threads race):
+# gensim's vary by a few hundredths from run to run because its 2 threads race):
 #
 # | method | macro-F1 |
 # |---|---|
@@ -420,7 +421,7 @@ plt.show()
 # | PV-DM (ours) | 0.58 |
 # | PV-DBOW + words (ours) | 0.63 |
 # | average / SIF of its own word vectors | 0.65 / 0.60 |
-# | gensim PV-DBOW / PV-DM / + words | 0.46 / 0.56 / 0.64 |
+# | gensim PV-DBOW / PV-DM / + words | 0.46 to 0.50 / 0.51 to 0.56 / 0.64 |
 #
 # **Did Doc2Vec beat plain averaging? Here, no.** Its best mode, PV-DBOW with word
 # training (0.63), loses to averaging the pretrained GloVe vectors (0.69) and even to
@@ -443,10 +444,10 @@ plt.show()
 #   similarity of sentences, where that shared direction is noise.
 #
 # Our implementation and gensim's land within a few points of each other in every mode,
-# and neither is consistently ahead. On this small set gensim trains 2 to 3 times faster
-# (optimised C, 2 threads, no per-batch overhead); on the benchmark's 20,000 documents the
-# two took about the same time on a busy 2-core machine, and ours also runs on a GPU
-# (`device="cuda"`).
+# and neither is consistently ahead. On this small set gensim trains about as fast as ours
+# to 2 times faster (optimised C, 2 threads, no per-batch overhead; compare the times
+# printed above); on the benchmark's 20,000 documents the two took about the same time on
+# a busy 2-core machine, and ours also runs on a GPU (`device="cuda"`).
 #
 # ## 8. Search documents
 #
@@ -463,6 +464,8 @@ import ipywidgets as widgets
 
 # Cosine after subtracting the mean document vector: all averages (and all Doc2Vec vectors)
 # lean the same way, and raw cosines would all be 0.9 or more (the problem SIF tackles).
+# Centring brings the typical cosine of a query with a document to about 0; the top hits of
+# a short Doc2Vec query can still score 0.9 (see the text below the next cell).
 glove_docs = average_vectors(docs, glove_vectors, glove_index)
 glove_mean, d2v_mean = glove_docs.mean(0), dbow_words.dv.mean(0)
 glove_unit, d2v_unit = unit(glove_docs - glove_mean), unit(dbow_words.dv - d2v_mean)
@@ -471,6 +474,8 @@ glove_unit, d2v_unit = unit(glove_docs - glove_mean), unit(dbow_words.dv - d2v_m
 def nearest_documents(query, k=5):
     """{method: [(cosine, source, text), ...]} for a query string (one sentence if no word is known)."""
     words = query.lower().split()
+    if not words:
+        return {"Doc2Vec (PV-DBOW + words)": "Type a few words.", "average of GloVe": "Type a few words."}
     known_d2v = [w for w in words if w in dbow_words.key_to_index]
     known_glove = [w for w in words if w in glove_index]
     out = {}
@@ -527,6 +532,16 @@ for query in ["money and riches", "a young lady and her marriage", "sin and puni
 # words has seen *riches* or *punishment* a few times at most. Averaging pretrained
 # word vectors is the better short-query search engine here; Doc2Vec needs more text,
 # both to train and in the query.
+#
+# Why are Doc2Vec's cosines still 0.89 to 0.95 for unrelated hits, after we subtracted the
+# mean? The centring works on average: the median cosine of a query with all 2,000
+# documents is about 0 (it is about 0.95 without centring). But the vector inferred for
+# two or three words is almost the mean document vector itself (cosine about 0.99 with
+# it): a few SGD steps barely move it from the common direction. What is left after
+# subtracting the mean is a short residual, mostly the noise of those steps, and among
+# 2,000 documents some deviate from the mean in nearly the same direction. A high cosine
+# of a centred short query is no sign of relevance; the longer Austen query, whose
+# inferred vector does move away from the mean, gets lower but meaningful scores.
 
 # %%
 print(f"whole notebook: {time.perf_counter() - notebook_started:.0f} s")
@@ -600,8 +615,10 @@ print(f"whole notebook: {time.perf_counter() - notebook_started:.0f} s")
 # and subsampling, so SGD ends elsewhere; and the trained vector was learned while the
 # output vectors were still changing, whereas inference uses the final ones. More epochs
 # for inference (and for training), a lower final learning rate and more words per
-# document bring them closer; in our test on fortunes, the trained vector is the
-# nearest of 1,000 for about 88% of the re-inferred documents.
+# document bring them closer. You can measure how close they are with the vectors of
+# section 4: for how many documents is the trained vector the nearest one to the
+# re-inferred vector? (`np.mean(np.argmax(unit(dbow_inferred) @ unit(dbow.dv).T, axis=1)
+# == np.arange(len(docs)))`.)
 # </details>
 #
 # **5.** TF-IDF beats every dense vector on the source probe. Is it then the better

@@ -46,6 +46,32 @@ def test_exercise_reference_passes_and_mistakes_fail_with_their_hint(exercise_id
         assert not wrong.passed and wrong.hint == m.hint, (m.name, wrong.message)
 
 
+def test_average_and_sif_must_return_an_ndarray_not_a_list_of_rows():
+    # A list of (d,) rows has the right numbers but breaks later cells (.shape, X @ y).
+    def average_vectors(docs, vectors, key_to_index):
+        return list(d2v.average_vectors(docs, vectors, key_to_index))
+
+    result = check(average_vectors, "06.average_vectors", quiet=True)
+    assert not result.passed and "expected a NumPy array of shape" in result.message
+    assert "list of row vectors" in result.hint
+
+    def sif_embed(docs, vectors, key_to_index, counts, a=1e-3):
+        return [row for row in d2v.sif_embed(docs, vectors, key_to_index, counts, a)]
+
+    result = check(sif_embed, "06.sif_embed", quiet=True)
+    assert not result.passed and "expected a NumPy array" in result.message
+    # float32 arrays are still fine
+    assert check(lambda docs, vectors, key_to_index: d2v.average_vectors(docs, vectors, key_to_index)
+                 .astype(np.float32), "06.average_vectors", quiet=True).passed
+
+
+def test_targeted_hints_for_common_slips():
+    hints = {m.name: m.hint for ex in EXERCISES for m in check_module.get_exercise(ex).mistakes}
+    assert "[:, None]" in hints["_pv_dbow_no_newaxis"]
+    assert "* u[None, :]" in hints["_sif_no_times_u"]
+    assert "list of row vectors" in hints["_average_list_of_rows"]
+
+
 # ---------------------------------------------------------------------------
 # Averaging and SIF against direct formulas
 # ---------------------------------------------------------------------------

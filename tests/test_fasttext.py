@@ -256,6 +256,24 @@ def test_reference_passes_and_mistakes_fail_with_their_hint(exercise_id):
         assert not result.passed and result.hint == m.hint, (m.name, result.message)
 
 
+def test_oov_vector_hints_for_default_n_and_python_hash():
+    def oov_vector(word, ngram_vectors, min_n=3, max_n=6):          # min_n, max_n not passed on
+        v = np.asarray(ngram_vectors, dtype=float)
+        rows = [fnv_hash(g.encode("utf-8")) % len(v) for g in char_ngrams(word)]
+        return v[rows].mean(axis=0) if rows else np.zeros(v.shape[1])
+
+    result = check(oov_vector, "05.oov_vector", quiet=True)
+    assert not result.passed and "min_n=4" in result.message and "char_ngrams(word, min_n, max_n)" in result.hint
+
+    def oov_vector(word, ngram_vectors, min_n=3, max_n=6):          # noqa: F811 - Python's hash()
+        v = np.asarray(ngram_vectors, dtype=float)
+        rows = [hash(g.encode("utf-8")) % len(v) for g in char_ngrams(word, min_n, max_n)]
+        return v[rows].mean(axis=0) if rows else np.zeros(v.shape[1])
+
+    result = check(oov_vector, "05.oov_vector", quiet=True)
+    assert not result.passed and "hash()" in result.hint
+
+
 def test_char_ngrams_order_does_not_matter_but_counts_do():
     assert check(lambda word, min_n=3, max_n=6: sorted(char_ngrams(word, min_n, max_n)),
                  "05.char_ngrams", quiet=True).passed
