@@ -182,6 +182,19 @@ def test_check_fails_on_missing_and_orphan_notebooks(sources, tmp_path):
     assert bn.check(sources, out) == []
 
 
+def test_building_only_some_notebooks_leaves_the_others(sources, tmp_path):
+    out = tmp_path / "notebooks"
+    out.mkdir()
+    other = out / "42_other.ipynb"
+    other.write_text("{}")
+    assert bn.main(["--sources", str(sources), "--notebooks", str(out), "42"]) == 0
+    assert other.exists() and not (out / "99_fixture.ipynb").exists()   # 99 not asked for
+    assert bn.main(["--sources", str(sources), "--notebooks", str(out), "99"]) == 0
+    assert other.exists() and (out / "99_fixture.ipynb").exists()       # built, nothing removed
+    bn.build(sources, out, verbose=False)                               # a full build tidies up
+    assert not other.exists()
+
+
 def test_check_on_the_command_line(sources, tmp_path):
     out = tmp_path / "notebooks"
     args = [sys.executable, str(SCRIPT), "--sources", str(sources), "--notebooks", str(out)]

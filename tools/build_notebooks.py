@@ -404,13 +404,17 @@ def orphan_notebooks(sources_dir: Path, notebooks_dir: Path) -> list[Path]:
 
 
 def build(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
-          verbose: bool = True) -> list[Path]:
+          verbose: bool = True, only: list[str] | None = None) -> list[Path]:
     """Write every notebook of ``sources_dir`` into ``notebooks_dir``; return the files changed.
 
     Unchanged files are not rewritten; course notebooks without a source are removed.
+    ``only`` (e.g. ``["04"]``): build just the sources whose name starts with one of these
+    prefixes and leave every other notebook alone (nothing is removed).
     """
     changed = []
     for path, text in expected_files(sources_dir, notebooks_dir).items():
+        if only and not path.stem.startswith(tuple(only)):
+            continue
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -418,7 +422,7 @@ def build(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
         changed.append(path)
         if verbose:
             print(f"wrote {_rel(path)}")
-    for path in orphan_notebooks(sources_dir, notebooks_dir):
+    for path in [] if only else orphan_notebooks(sources_dir, notebooks_dir):
         path.unlink()
         changed.append(path)
         if verbose:
@@ -516,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="write an nbgrader source release (OUTDIR/source/NN_name/NN_name.ipynb)")
     parser.add_argument("--sources", type=Path, default=SOURCES_DIR, help="default: sources/")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="default: notebooks/")
+    parser.add_argument("only", nargs="*", metavar="PREFIX",
+                        help="build only these notebooks (e.g. 04 05); the others are left alone")
     args = parser.parse_args(argv)
     try:
         if args.check:
@@ -532,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.nbgrader:
             build_nbgrader(args.sources, args.nbgrader)
             return 0
-        changed = build(args.sources, args.notebooks)
+        changed = build(args.sources, args.notebooks, only=args.only)
         n = len(source_files(args.sources))
         print(f"{n} notebook source(s) built; {len(changed)} file(s) changed.")
         return 0
