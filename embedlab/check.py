@@ -659,7 +659,9 @@ def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, e
     got_p, exp_p = _to_plain(got), _to_plain(exp)
     if got_p is None:
         return "your function returned None: is the `return` statement missing?"
-    hint = _mistake_hint(ex, pristine, got_p)
+    # A custom compare may look at more than the values (a tensor's type or gradient):
+    # give it the learner's result as returned.
+    hint = _mistake_hint(ex, pristine, got if ex.compare is not None else got_p)
     if hint:
         return hint
     g, e = _as_numeric_array(got_p), _as_numeric_array(exp_p)

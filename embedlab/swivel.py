@@ -124,10 +124,6 @@ def _autograd_leaves(t: torch.Tensor) -> list[torch.Tensor]:
     return leaves
 
 
-# The gradient of the latest differentiable result compared, keyed by where its values live:
-# check() hands the registered mistakes the learner's result as a NumPy view of the same
-# memory (without its graph), and this lets a mistake's gradient be compared with it too.
-_LAST_GRADIENT: dict[str, Any] = {}
 _UNREADABLE = object()
 
 
@@ -144,12 +140,7 @@ def _result_gradient(got):
     if isinstance(got, torch.Tensor):
         if got.grad_fn is None:
             return None
-        grad = _sum_gradient(got)
-        _LAST_GRADIENT.update(ptr=got.data_ptr(), shape=tuple(got.shape), grad=grad)
-        return grad
-    if (isinstance(got, np.ndarray) and _LAST_GRADIENT and got.ctypes.data == _LAST_GRADIENT["ptr"]
-            and got.shape == _LAST_GRADIENT["shape"]):
-        return _LAST_GRADIENT["grad"]
+        return _sum_gradient(got)
     return None
 
 
