@@ -208,6 +208,21 @@ def _cooc_one_direction(ids, vocab_size, window):
     return _cooc_dense(ids, vocab_size, window, both=False)
 
 
+@mistake("02.cooccurrence_counts", "Every cell is twice too large: each pair is counted twice. Your loop "
+         "visits every pair from both ends (u before t and u after t) AND adds it in both directions. "
+         "Do one or the other: loop over u > t only and add to (ids[t], ids[u]) and (ids[u], ids[t]), "
+         "or loop over both sides and add to (ids[t], ids[u]) only.")
+def _cooc_both_sides_both_directions(ids, vocab_size, window):
+    ids = np.asarray(ids, dtype=np.int64)
+    out = np.zeros((vocab_size, vocab_size), dtype=np.float64)
+    for t in range(len(ids)):                # the loop a learner writes: every neighbour u of t ...
+        for u in range(max(0, t - window), min(len(ids), t + window + 1)):
+            if u != t:                       # ... on both sides, and each one added both ways
+                out[ids[t], ids[u]] += 1.0 / abs(u - t)
+                out[ids[u], ids[t]] += 1.0 / abs(u - t)
+    return out
+
+
 @mistake("02.cooccurrence_counts", "Off by one: the largest distance is missing. Count distances "
          "d = 1, 2, ..., window inclusive: range(1, window + 1).")
 def _cooc_range_short(ids, vocab_size, window):

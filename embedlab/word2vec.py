@@ -141,6 +141,8 @@ def _keep_probability_cases(rng: np.random.Generator) -> list[Case]:
         Case((np.array([50, 30, 20]),), {"sample": 0.05}, label="sample=0.05 on a tiny corpus"),
         Case((np.array([7]),), label="a single word"),
         Case((np.full(4, 1000),), {"sample": 1e-2}, label="equal counts"),
+        Case((np.array([5000, 1200, 300, 40, 7]),), {"sample": 0},
+             label="sample=0 switches subsampling off: every probability is 1"),
     ]
     for i, size in enumerate([20, 300]):
         counts = np.sort((rng.zipf(1.3, size=size) + 4).clip(max=10**7))[::-1].astype(np.int64)
@@ -166,6 +168,17 @@ def keep_probability(counts, sample: float = 1e-3):
         probs = ((counts_t / threshold).sqrt() + 1) * threshold / counts_t
         probs = probs.clamp(max=1.0)
     return probs if isinstance(counts, torch.Tensor) else probs.numpy()
+
+
+@mistake("03.keep_probability", "NaN at sample=0: the threshold is then 0, and "
+         "(sqrt(f / 0) + 1) * 0 / f is inf * 0 = NaN. sample=0 means \"no subsampling\": "
+         "return all ones (e.g. `if sample <= 0: return np.ones(len(counts))`) before the formula.")
+def _keep_no_switch_off(counts, sample=1e-3):
+    # Registered first: _keep_uncapped also gives NaN at sample=0, and check() shows the
+    # hint of the first registered mistake that matches.
+    counts = np.asarray(counts, dtype=np.float64)
+    threshold = sample * counts.sum()
+    return np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
 
 
 @mistake("03.keep_probability", "That is the formula of the word2vec paper (keep with probability "

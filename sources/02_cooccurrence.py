@@ -98,10 +98,12 @@ tiny_counts = cooccurrence_matrix(tiny_docs, tiny_index, window=2, weighting="un
 show_table(tiny_counts.toarray(), tiny_words, tiny_words, fmt="{:.0f}")
 
 # %% [markdown]
-# Read a row: *cat* was seen twice next to *the*, once with *drinks*, *milk* and *chases*,
-# and once with *dog* (two words apart in "the cat chases the dog"). The matrix is
-# **symmetric**: if *cat* is in the window of *milk*, *milk* is in the window of *cat*.
-# Windows never cross a sentence (document) boundary.
+# Read a row: *cat* was seen 3 times within two words of *the* (once in "the cat drinks
+# milk", twice in "the cat chases the dog": the first *the* is its neighbour, the second is
+# two words away), once each with *chases*, *drinks* and *milk*, and never with *dog*: in
+# "the cat chases the dog" *dog* is three words after *cat*, outside the window of 2. The
+# matrix is **symmetric**: if *cat* is in the window of *milk*, *milk* is in the window of
+# *cat*. Windows never cross a sentence (document) boundary.
 #
 # Already, *cat* and *dog* have similar rows (both occur with *the*, *drinks*, *chases*),
 # while *milk* and *chases* have little in common. With a million words the rows become
@@ -296,6 +298,13 @@ for word in ["king", "wine", "monday"]:
 # to *monday*, from Austen): PPMI trusts a pair of rare words seen together a couple of
 # times a lot. The SVD below smooths such accidents away.
 #
+# Why is *wine* its own strongest context? Because it often stands near **itself**: the
+# dictionary lists kinds of wine in one breath ("currant wine, gooseberry wine, palm wine",
+# "birch wine, cape wine"), and defines compounds by repeating the word ("wine vault: vault
+# where wine is stored", "wine seller or wine merchant"). Each such pair adds to the
+# *wine*-*wine* cell in both directions (32 in the harmonic counts), and PPMI finds that
+# far more than chance. The same entries explain *gooseberry*, *birch*, *cape* and *vault*.
+#
 # ## 4. How good are these vectors?
 #
 # Each row of `counts` or `weights` is already a 10,000-dimensional word vector. Two
@@ -423,18 +432,41 @@ points = points - points.mean(axis=0)
 _, _, pcs = np.linalg.svd(points, full_matrices=False)        # PCA: top directions of these points
 xy = points @ pcs[:2].T
 
-fig, (ax_s, ax_p) = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, (ax_s, ax_p) = plt.subplots(1, 2, figsize=(11, 4.6))
 ax_s.plot(np.arange(1, 101), singular_values, "o-", ms=3)
 ax_s.set_yscale("log")
 ax_s.set_xlabel("dimension k")
 ax_s.set_ylabel("singular value $s_k$ (log scale)")
 ax_s.set_title("Singular values of the PPMI matrix")
+# The words of a group sit almost on top of each other, so each group's labels go in a column
+# beside it (on the outer side, top to bottom in the order of its points), with a thin line to
+# each point; columns on the same side are stacked so that they never overlap.
+width, height = np.ptp(xy[:, 0]), np.ptp(xy[:, 1])
+step = 0.048 * height                                      # vertical space of one label
+members = {g: sorted((i for i, (gg, _) in enumerate(chosen) if gg == g), key=lambda i: -xy[i, 1])
+           for g in groups}
+centre_x = np.mean([xy[idx, 0].mean() for idx in members.values()])   # the middle of the groups
+right = {g: xy[idx, 0].mean() > centre_x for g, idx in members.items()}
+label_y = {}
+for side in (True, False):
+    lowest = np.inf                                        # the bottom label of the column above
+    for g in sorted((g for g in groups if right[g] == side), key=lambda g: -xy[members[g], 1].mean()):
+        n = len(members[g])
+        top = min(xy[members[g], 1].mean() + step * (n - 1) / 2, lowest - step)
+        label_y[g] = top - step * np.arange(n)
+        lowest = label_y[g][-1]
 for g, colour in zip(groups, plt.cm.tab10.colors):
-    idx = [i for i, (gg, _) in enumerate(chosen) if gg == g]
-    ax_p.scatter(xy[idx, 0], xy[idx, 1], color=colour, label=g)
-    for i in idx:
-        ax_p.annotate(chosen[i][1], xy[i], fontsize=8, xytext=(3, 2), textcoords="offset points")
-ax_p.legend(fontsize=8)
+    idx = members[g]
+    ax_p.scatter(xy[idx, 0], xy[idx, 1], color=colour, label=g, s=16)
+    x_text = xy[idx, 0].max() + 0.06 * width if right[g] else xy[idx, 0].min() - 0.06 * width
+    for i, y in zip(idx, label_y[g]):
+        ax_p.annotate(chosen[i][1], xy[i], xytext=(x_text, y), fontsize=7, color=colour, va="center",
+                      ha="left" if right[g] else "right",
+                      arrowprops=dict(arrowstyle="-", color=colour, lw=0.5, alpha=0.6))
+ax_p.set_xlim(xy[:, 0].min() - 0.3 * width, xy[:, 0].max() + 0.3 * width)
+ax_p.set_ylim(min(xy[:, 1].min(), *(y.min() for y in label_y.values())) - 0.05 * height,
+              max(xy[:, 1].max(), *(y.max() for y in label_y.values())) + 0.05 * height)
+ax_p.legend(fontsize=8, loc="upper right")
 ax_p.set_title("PPMI + SVD vectors of five word groups (PCA to 2-D)")
 fig.tight_layout()
 plt.show()
@@ -445,9 +477,13 @@ plt.show()
 # to about 85 at k = 100, so no small k captures everything. On the right, weekdays,
 # numbers and family words form three tight, separate clusters, although nobody told the
 # SVD what a weekday or a number is: only which words stood near which. Countries and
-# animals share one region of this picture: two dimensions cannot show all that 100 hold
-# (in 100 dimensions the neighbours of *france* are countries, those of *horse* animals;
-# try them in the widget below).
+# animals share one region of this picture: two dimensions cannot show all that 100 hold.
+# In 100 dimensions they separate, but the nearest neighbours are **related** words, not
+# only words of the same category: those of *france* are mostly countries (*spain*,
+# *germany*, *russia*, *netherlands*) mixed with geography words (*republic*, *gulf*,
+# *northwestern*), and those of *horse* are what goes with horses (*racing*, *carriage*,
+# *cart*, *race*, *coach*, *riding*, *saddle*) more than other animals (only *dog* and
+# *dogs*). Try them in the widget below.
 #
 # ## 6. Raw counts vs PPMI vs PPMI + SVD
 #
@@ -456,8 +492,10 @@ plt.show()
 # %%
 lsa_results = evaluate.evaluate_all(vectors, words)
 results["PPMI + SVD (100 dims)"] = {"WordSim-353": lsa_results["wordsim353"],
-                                    "SimLex-999": lsa_results["simlex999"]}
-show_table([[res["WordSim-353"].spearman, res["SimLex-999"].spearman, "—"] for res in results.values()],
+                                    "SimLex-999": lsa_results["simlex999"],
+                                    "analogy": lsa_results["analogy"].accuracy}   # only this row has one
+show_table([[res["WordSim-353"].spearman, res["SimLex-999"].spearman, res.get("analogy", "—")]
+            for res in results.values()],
            list(results), ["WordSim-353", "SimLex-999", "analogy"], fmt="{:.3f}")
 print(f"PPMI + SVD analogies: {lsa_results['analogy']}")
 
@@ -526,12 +564,14 @@ print(f"top singular values: ours {singular_values[:3].round(2)}, sklearn {tsvd.
 
 # %% [markdown]
 # The top singular values agree to the digits shown, and the scores agree within 0.01
-# (0.632 vs 0.626 on WordSim-353, 0.157 vs 0.149 on analogies): the randomized solver
+# (WordSim-353: ours 0.626, scikit-learn 0.632; analogies: ours 0.149, scikit-learn 0.157;
+# SimLex-999: ours 0.292, scikit-learn 0.285): the randomized solver
 # finds the leading dimensions exactly and the last ones approximately, which barely
-# matters for the tests. On this matrix it is about three times slower than PROPACK
-# (12 s against 4 s on our busy 2-core test machine), but faster than ARPACK. (`TruncatedSVD(algorithm="arpack")` gives our
-# numbers exactly, up to the signs of the columns; `tests/test_cooccurrence.py` checks
-# that.)
+# matters for the tests. Which one is faster depends on the machine and its load: on our
+# 2-core test machine the randomized SVD took about 1.5 s when the machine was quiet and
+# 14 s when other jobs were running, PROPACK 2 s and 5 s; both beat ARPACK.
+# (`TruncatedSVD(algorithm="arpack")` gives our numbers exactly, up to the signs of the
+# columns; `tests/test_cooccurrence.py` checks that.)
 #
 # Side by side, neighbours from both (type a word):
 
@@ -640,9 +680,12 @@ show_table(by_source, [f"{s} ({(sample_sources == s).sum()} docs)" for s in sour
 # With a narrow window the contexts are the words right next to *monday*: *on*, *last*,
 # *next*, the same words that surround *tuesday*. Words that can replace each other
 # (same part of speech, same role) share such close contexts, so narrow windows find
-# **similar** words. A wide window also collects the topic of the sentence (*morning*,
-# *meeting*, *work*), which words that are merely **related** share: *monday* gains
-# neighbours such as *week* and *morning*. The 1/d weights are a compromise: wide windows,
+# **similar** words. A wide window also collects the topic of the passage, which words
+# that are merely **related** share. Measured on this corpus (PPMI + SVD, 100 dimensions,
+# `window=10` instead of 5): among the 10 nearest neighbours of *monday*, *thursday*,
+# *friday*, *next* and *day* drop out and *fortnight*, *date*, *calendar* and *barton* (the
+# Dashwoods' home in Austen's *Sense and Sensibility*) come in; *doctor* loses *lawyer* and
+# gains *medical*, *cure* and *pregnant*. The 1/d weights are a compromise: wide windows,
 # but near words count more.
 # </details>
 #

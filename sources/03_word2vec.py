@@ -235,9 +235,10 @@ print("largest difference with autograd:          ", float((ours - c_autograd.gr
 print("largest difference with finite differences:", float((ours - finite).abs().max()))
 
 # %% [markdown]
-# You should see about $10^{-17}$ against autograd (the same formula, rounded differently) and
-# about $10^{-10}$ against finite differences (their own error, of order $h^2$ plus rounding
-# divided by $h$). A sign error or a missing $1/B$ would show up as differences of order 0.1.
+# You should see about $10^{-16}$ against autograd (`1.1e-16` here: the same formula, rounded
+# differently, so the last bit of a float64) and about $10^{-9}$ to $10^{-10}$ against finite
+# differences (`8.6e-10` here: their own error, of order $h^2$ plus rounding divided by
+# $h$). A sign error or a missing $1/B$ would show up as differences of order 0.1.
 #
 # The output vectors get the same treatment with the roles swapped:
 # $\partial\ell/\partial c_o = -(1 - \sigma(s))\, w$ and $\partial\ell/\partial c_{n_j} = \sigma(t_j)\, w$.
@@ -250,6 +251,11 @@ print("largest difference with finite differences:", float((ours - finite).abs()
 # a compromise that the authors found to work best.
 #
 # ### Exercise 03.negative_distribution
+#
+# Write `negative_distribution(counts, power=0.75)`: raise the word counts to the power
+# `power` (in float64), then divide by their sum, so that the V probabilities add up to 1.
+# It must accept numpy arrays and torch tensors (`torch.as_tensor(counts)` handles both);
+# `check` runs every case with each. Two lines are enough.
 
 # %%
 def negative_distribution(counts, power=0.75):
@@ -328,6 +334,12 @@ plt.show()
 # the words on either side closer, so the windows reach further.
 #
 # ### Exercise 03.keep_probability
+#
+# Write `keep_probability(counts, sample=1e-3)`: the probability of keeping each word, from
+# the formula above, with $t$ = `sample * counts.sum()` and $f$ = `counts`, capped at 1, as a
+# float64 array. `sample=0` means "no subsampling": return 1 for every word (the formula
+# would give 0 * inf = NaN there). Like the previous exercise, it must accept numpy arrays
+# and torch tensors.
 
 # %%
 def keep_probability(counts, sample=1e-3):
@@ -431,30 +443,49 @@ plt.show()
 print(f"loss: first batch {losses[0]:.3f}, mean of the last 20 batches {np.mean(losses[-20:]):.3f}")
 
 # %% [markdown]
-# You should see the loss start at $6 \log 2 \approx 4.16$ and fall to about 3.5 within
-# these 292 batches, quickly at first: the model has learned that frequent pairs are real and that random
-# words are not. The loss keeps falling slowly afterwards, and it is not what we care about:
-# we want the input vectors $W$, as a by-product of solving this task.
+# The first pairs, (*th*, *adj*), (*th*, *coming*), ..., come from the corpus's first
+# document, the GCIDE dictionary entry for *12th*: "th adj coming next after the eleventh in
+# series syn twelfth" (the tokenizer keeps letters only, so *12th* became *th*). Dictionary
+# abbreviations such as *adj* (adjective), *syn* (synonyms) and *th* are among the frequent
+# words of this corpus.
+#
+# You should see the loss stay **flat** at $6 \log 2 \approx 4.16$ for about the first 30
+# batches, then fall roughly in a straight line until about batch 200, and level off at
+# about 3.53 (the mean of the last 20 batches, printed above). Why flat at first: the input
+# vectors start tiny (uniform in $\pm 0.01$) and the output vectors at zero, so every score
+# $w \cdot c$ is about 0, and the output vectors' gradient, proportional to $w$, is tiny
+# too: it takes a few dozen batches of small steps before the scores move away from 0. Then
+# the model learns that real pairs score high and random words low. Why it levels off: the
+# learning rate decays linearly to almost 0 over these batches (as it does over a whole
+# training), so the last steps are small. Here the loss is not what we care about: we want
+# the input vectors $W$, as a by-product of solving this task.
 #
 # `embedlab.word2vec.train_word2vec` is this loop over all pairs, epoch after epoch, with the
 # details of word2vec.c: the noise words of a whole chunk drawn at once, a noise word equal
-# to the true context skipped, and a random window per position. Open `embedlab/word2vec.py`:
-# the update itself (`_SkipGramStep.update`) is five lines. Because a batch is computed from
-# one snapshot of the vectors, 1024 pairs at once behave like word2vec.c's lock-free threads;
-# on a GPU the same code runs with `device="cuda"`.
+# to the true context skipped, and a random window per position. Read its source: in Jupyter,
+# `embedlab.word2vec??` in a cell shows the whole module (`embedlab.word2vec._SkipGramStep??`
+# only the update class); it is also the file `embedlab/word2vec.py` of the course repository
+# (<https://github.com/embedlab/embedlab>). The update itself (`_SkipGramStep.update`) is
+# six lines. Because a batch is computed from one snapshot of the vectors, 1024 pairs at once
+# behave like word2vec.c's lock-free threads; on a GPU the same code runs with
+# `device="cuda"`.
 #
 # ## 6. Train on a million words, and compare with gensim
 #
 # The settings: 50 dimensions, window 5, 5 noise words, words seen at least 5 times,
-# 3 epochs, and a starting learning rate of 0.05 instead of 0.025 (with only 3 epochs, the
-# larger steps gave clearly better vectors for both implementations: WordSim-353 0.38
-# against 0.18 for gensim). gensim gets exactly the same settings, and `workers=2` threads.
+# 3 epochs, and a starting learning rate `alpha` of 0.05 instead of the usual 0.025. With
+# only 3 epochs the larger steps give clearly better vectors, for both implementations:
+# gensim's WordSim-353 correlation is about 0.38 with `alpha=0.05` (the table below) against
+# about 0.17 with the default `alpha=0.025` (measured with the same settings otherwise).
+# gensim gets exactly the same settings, and `workers=2` threads.
 # Both are scored with `embedlab.evaluate` (it gives the same numbers as gensim's own
 # `evaluate_word_analogies` and `evaluate_word_pairs`):
 #
 # * **analogy accuracy**: "*a* is to *b* as *c* is to ?", answered with the word closest to
-#   $b - a + c$ (Google's 19,544 questions; those with a word outside the 30,000 most frequent
-#   are skipped, here about 14,000);
+#   $b - a + c$ (Google's 19,544 questions). A question is skipped when one of its four
+#   words is not in the vocabulary at all: our vocabulary has only 16,675 words (seen at
+#   least 5 times), so 14,098 questions are skipped and 5,446 are asked. (The evaluation also
+#   skips words outside the 30,000 most frequent, which here changes nothing.)
 # * **WordSim-353** and **SimLex-999**: Spearman correlation between cosine similarity and
 #   human judgements of word pairs (WordSim scores relatedness, *cup* ~ *coffee*; SimLex
 #   only similarity, *cup* ~ *mug*).
@@ -504,21 +535,29 @@ display(Markdown("\n".join(table)))
 # | model | analogy accuracy | WordSim-353 ρ | SimLex-999 ρ |
 # |---|---:|---:|---:|
 # | embedlab skip-gram | 0.027 (145 of 5,446) | 0.400 | 0.231 |
-# | gensim skip-gram | 0.03 to 0.04 | about 0.39 | about 0.23 |
+# | gensim skip-gram | 0.03 to 0.04 | 0.37 to 0.39 | 0.23 to 0.25 |
 # | embedlab CBOW | 0.018 (96 of 5,446) | 0.226 | 0.156 |
 #
-# * The **two skip-gram implementations agree**: same algorithm, same settings, same quality
-#   (differences of ±0.01 are the noise of random initialisation and sampling; rerun gensim
-#   to see it). Speed is in the same range too: on the course's 2-core test machine, with
-#   other jobs running, embedlab trained at about 70,000 "effective" words/s (after
-#   subsampling) on one thread and gensim's optimised C code at about 75,000 on two. On a
-#   GPU, `device="cuda"` runs the same code.
+# * The **two skip-gram implementations agree** on quality: same algorithm, same settings.
+#   gensim's own scores move by about ±0.02 to 0.03 from one run to the next (its threads
+#   make it non-deterministic: over repeated runs we measured WordSim-353 from 0.366 to 0.390
+#   and SimLex-999 from 0.235 to 0.253), so differences of that size between the two are
+#   noise; rerun the gensim cell to see it.
+# * **Speed: on a CPU, gensim is faster.** On the course's 2-core test machine, with other
+#   jobs running, embedlab trained at 63,000 to 99,000 "effective" words/s (after
+#   subsampling) on one thread, and gensim's optimised C code at 84,000 to 134,000 on two;
+#   on the same machine when it was quiet, 160,000 against 454,000. So expect gensim to be
+#   somewhat to about three times faster, depending on the load. embedlab's strength is
+#   elsewhere: the same readable code runs on a GPU with `device="cuda"`, and on an H100 it
+#   trains the full 7.7-million-word course corpus at about 2.8 million words/s with
+#   gensim's quality (`docs/benchmarks.md`).
 # * **CBOW** trains about 3 times faster (one update per position rather than one per pair)
 #   and is worse here: averaging the context blurs it, and a million words is little data.
 # * The **absolute numbers are low**. A million words, mostly dictionary definitions and
-#   the Bible, hardly mention *Athens* or *Greece*: 14,000 of the 19,544 analogy questions
-#   cannot even be asked. On the full 7.7-million-word course corpus with 100 dimensions and
-#   5 epochs (`benchmarks/word2vec_vs_gensim.py`) the scores are much higher; pretrained GloVe
+#   the Bible, hardly mention *Athens* or *Greece*: 14,098 of the 19,544 analogy questions
+#   cannot even be asked, because one of their words is not among our 16,675. On the full
+#   7.7-million-word course corpus with 100 dimensions and 5 epochs
+#   (`benchmarks/word2vec_vs_gensim.py`) the scores are much higher; pretrained GloVe
 #   (notebook 04), trained on 6 billion words, solves about half of the questions.
 #
 # ## 7. What did it learn?

@@ -262,6 +262,24 @@ def test_learner_loop_version_passes_cooccurrence_counts():
     assert check(cooccurrence_counts, quiet=True).passed
 
 
+def test_loop_over_both_sides_and_both_directions_gets_counted_twice_hint():
+    def cooccurrence_counts(ids, vocab_size, window):  # both sides of t, and both cells each time
+        out = np.zeros((vocab_size, vocab_size))
+        for t in range(len(ids)):
+            for u in range(len(ids)):
+                if 0 < abs(u - t) <= window:
+                    out[ids[t], ids[u]] += 1 / abs(u - t)
+                    out[ids[u], ids[t]] += 1 / abs(u - t)
+        return out
+
+    result = check(cooccurrence_counts, quiet=True)
+    assert not result.passed and "each pair is counted twice" in result.hint
+    # the output is exactly twice the reference, which the hint must say rather than a generic factor
+    ids = np.array([0, 1, 0, 2])
+    np.testing.assert_allclose(cooccurrence_counts(ids, 3, 2), 2 * get_exercise("02.cooccurrence_counts")
+                               .reference(ids, 3, 2))
+
+
 def test_svd_embedding_check_accepts_flipped_signs():
     def svd_embedding(matrix, dim):
         U, S, _ = np.linalg.svd(matrix, full_matrices=False)

@@ -148,6 +148,20 @@ def test_keep_probability_formula_and_switch_off():
     np.testing.assert_array_equal(w2v.keep_probability(counts, sample=0), np.ones(3))
 
 
+def test_keep_probability_check_needs_the_sample_0_branch():
+    ex = check_module.get_exercise("03.keep_probability")
+    assert any(c.kwargs.get("sample") == 0 for c in ex.make_cases())
+
+    def keep_probability(counts, sample=1e-3):  # the formula alone: right for every sample > 0
+        counts = np.asarray(counts, dtype=float)
+        t = sample * counts.sum()
+        return np.minimum(1.0, (np.sqrt(counts / t) + 1) * t / counts)
+
+    result = check(keep_probability, quiet=True)
+    assert not result.passed and result.n_passed >= 5
+    assert result.hint.startswith("NaN at sample=0")
+
+
 def test_negative_sampler_matches_unigram_to_the_075():
     from scipy.stats import chisquare
 
