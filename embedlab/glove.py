@@ -40,6 +40,7 @@ import torch
 
 from .check import Case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
+from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
 
 __all__ = [
     "GloVeModel",
@@ -52,19 +53,6 @@ __all__ = [
 
 X_MAX = 100.0
 ALPHA = 0.75
-
-
-def _tensor(x) -> torch.Tensor:
-    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
-
-
-def _float_tensors(*arrays) -> list[torch.Tensor]:
-    """The arrays as torch tensors of one float dtype (float64 if any input is float64)."""
-    tensors = [_tensor(a) for a in arrays]
-    dtype = torch.float32
-    for t in tensors:
-        dtype = torch.promote_types(dtype, t.dtype)
-    return [t.to(dtype) for t in tensors]
 
 
 # ---------------------------------------------------------------------------

@@ -38,24 +38,13 @@ import torch.nn.functional as F
 
 from .check import Case, _torch_case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
+from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
 
 __all__ = ["SwivelModel", "shards", "swivel_block_grad", "swivel_confidence", "swivel_loss", "train_swivel"]
 
 CONFIDENCE_BASE = 0.1
 CONFIDENCE_SCALE = 0.25
 CONFIDENCE_EXPONENT = 0.5
-
-
-def _tensor(x) -> torch.Tensor:
-    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
-
-
-def _float_tensors(*arrays) -> list[torch.Tensor]:
-    tensors = [_tensor(a) for a in arrays]
-    dtype = torch.float32
-    for t in tensors:
-        dtype = torch.promote_types(dtype, t.dtype)
-    return [t.to(dtype) for t in tensors]
 
 
 def swivel_confidence(x, base: float = CONFIDENCE_BASE, scale: float = CONFIDENCE_SCALE,

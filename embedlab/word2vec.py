@@ -42,6 +42,7 @@ import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
 from .device import resolve as _resolve_device
+from .tensors import as_tensor as _tensor, float_tensors as _as_float_tensors
 
 __all__ = [
     "Word2VecModel",
@@ -86,11 +87,6 @@ def read_corpus(path: str | Path, tokenize: Callable[[str], list[str]] | None = 
             if words:
                 docs.append(words)
     return docs
-
-
-def _tensor(x) -> torch.Tensor:
-    """``x`` as a torch tensor (numpy arrays and lists are converted; tensors are kept)."""
-    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.ascontiguousarray(x))
 
 
 # ---------------------------------------------------------------------------
@@ -329,12 +325,6 @@ def skipgram_pairs(ids: torch.Tensor, doc_ids: torch.Tensor, reduced_windows: to
 # ---------------------------------------------------------------------------
 # 5. The skip-gram negative-sampling loss (exercises 03.sgns_loss and 03.sgns_grad)
 # ---------------------------------------------------------------------------
-def _as_float_tensors(*arrays):
-    tensors = [_tensor(a) for a in arrays]
-    dtype = torch.promote_types(torch.float32, tensors[0].dtype)
-    for t in tensors[1:]:
-        dtype = torch.promote_types(dtype, t.dtype)
-    return [t.to(dtype) for t in tensors]
 
 
 def _sgns_cases(rng: np.random.Generator) -> list[Case]:
