@@ -47,6 +47,7 @@ import numpy as np
 import torch
 
 from .check import Case, _to_plain, _type_name, compare_values, exercise, mistake
+from .device import cpu_threads
 from .word2vec import (
     _progress_bar,
     _resolve_device,
@@ -636,31 +637,11 @@ def _targets_and_weights(positives, negative, gen, cdf, dtype):
     return targets, weights
 
 
-class _OneThreadOnCpu:
-    """Run torch with one CPU thread inside the block (and restore the setting after).
-
-    A training step works on a few hundred kilobytes: too little for a second thread to
-    pay off, and on a busy machine (a shared JupyterHub, a CI runner) OpenMP threads that
-    wait for each other made every small ``index_add_`` 50 times slower in our
-    measurements. GPUs are not affected.
-    """
-
-    def __init__(self, dev: torch.device):
-        self.active = dev.type == "cpu"
-
-    def __enter__(self):
-        if self.active:
-            self.previous = torch.get_num_threads()
-            torch.set_num_threads(1)
-
-    def __exit__(self, *exc):
-        if self.active:
-            torch.set_num_threads(self.previous)
-
-
 def _run_doc2vec(docs, W, C, key_to_index, counts, *, dev, **kwargs):
     """Train document vectors for ``docs`` (and W, C when learn_words). Returns (D, effective words)."""
-    with _OneThreadOnCpu(dev):
+    # One CPU thread: a step is too small for a second one to pay off, and on a busy machine
+    # waiting threads made each small index_add_ about 50 times slower (device.cpu_threads).
+    with cpu_threads(1, dev):
         return _run_doc2vec_loop(docs, W, C, key_to_index, counts, dev=dev, **kwargs)
 
 

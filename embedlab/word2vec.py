@@ -41,7 +41,7 @@ import torch
 import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
-from .device import resolve as _resolve_device
+from .device import cpu_threads as _cpu_threads, resolve as _resolve_device
 from .tensors import as_tensor as _tensor, float_tensors as _as_float_tensors
 
 __all__ = [
@@ -593,10 +593,7 @@ def train_word2vec(
     step = _SkipGramStep(W, C, negative) if sg else _CbowStep(W, C, negative)
     effective = torch.zeros((), dtype=torch.int64, device=dev)
     bar = _progress_bar(total_words, progress)
-    previous_threads = torch.get_num_threads()
-    if dev.type == "cpu":
-        torch.set_num_threads(max(1, int(threads or 1)))
-    try:
+    with _cpu_threads(threads, dev):  # 1 thread by default: see `threads` above
         start = time.perf_counter()
         for epoch in range(epochs):
             # Subsampling: one random number per token decides whether it takes part this epoch.
@@ -623,8 +620,6 @@ def train_word2vec(
         if dev.type == "cuda":
             torch.cuda.synchronize(dev)
         seconds = time.perf_counter() - start
-    finally:
-        torch.set_num_threads(previous_threads)
     bar.close()
     params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
                   epochs=epochs, sg=bool(sg), alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
