@@ -2,7 +2,7 @@
 
     python benchmarks/word2vec_vs_gensim.py                          # the full corpus, the setting
     python benchmarks/word2vec_vs_gensim.py --corpus slice --epochs 1   # a quick check that all runs
-    python benchmarks/word2vec_vs_gensim.py --skip-gensim --devices cuda --cuda-batch-size 8192
+    python benchmarks/word2vec_vs_gensim.py --skip-gensim --devices cuda --cuda-batch-size 2048 8192 16384
 
 The setting (defaults): skip-gram, dim 100, window 5, 5 negatives, min_count 5, sample 1e-3,
 5 epochs, on the full course corpus ("course-corpus", 7.7M tokens; ``--corpus slice`` is
@@ -52,14 +52,18 @@ def scores(vectors) -> dict[str, float]:
             "simlex999_oov": results["simlex999"].oov_fraction}
 
 
-def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None) -> dict:
+def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None,
+                 max_row_updates: int | None = 64) -> dict:
     extra = {"batch_size": batch_size} if batch_size else {}
-    model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads, **hp, **extra)
+    model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads,
+                           max_row_updates=max_row_updates, **hp, **extra)
     print(f"embedlab ({device}): {model}", flush=True)
     label = model.params["device"]
     if label == "cpu":
         label += f" ({model.params['threads']} thread{'s' if model.params['threads'] > 1 else ''})"
-    return {"implementation": "embedlab", "device": label,
+    cap = model.params["max_row_updates"]
+    name = f"embedlab (batch {model.params['batch_size']}, cap {cap if cap is not None else 'off'})"
+    return {"implementation": name, "device": label,
             "seconds": model.train_seconds, "words_per_second": model.words_per_second,
             "vocabulary": len(model.index_to_key), **scores(model)}
 
@@ -108,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devices", nargs="+", default=None,
                         help="embedlab devices (default: cpu, plus cuda when available)")
     parser.add_argument("--batch-size", type=int, default=None, help="embedlab's batch size on the CPU (default: its own)")
-    parser.add_argument("--cuda-batch-size", type=int, default=None, help="embedlab's batch size on a GPU (default: its own, 2048)")
+    parser.add_argument("--cuda-batch-size", type=int, nargs="+", default=[None],
+                        help="embedlab's batch size(s) on a GPU, one run each (default: its own, 2048)")
+    parser.add_argument("--max-row-updates", type=int, default=64,
+                        help="embedlab's cap on one word's updates per batch (0: no cap; default 64)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedlab's CPU training threads (default: train_word2vec's, 1)")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")
@@ -132,14 +139,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - start:.1f} s). {'CBOW' if args.cbow else 'Skip-gram'}, "
           f"{', '.join(f'{k}={v}' for k, v in hp.items() if k != 'sg')}.", flush=True)
 
+    cap = args.max_row_updates or None
     rows = []
     for device in devices:
         if device == "cpu":
-            rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, args.seed, args.threads))
+            rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, args.seed, args.threads, cap))
             if not args.skip_gensim:
                 rows.append(run_gensim(docs, hp, args.workers, args.seed))
         else:
-            rows.append(run_embedlab(docs, hp, device, args.cuda_batch_size, args.seed, None))
+            for batch_size in args.cuda_batch_size:
+                rows.append(run_embedlab(docs, hp, device, batch_size, args.seed, None, cap))
     if "cpu" not in devices and not args.skip_gensim:
         rows.append(run_gensim(docs, hp, args.workers, args.seed))
 

@@ -52,6 +52,7 @@ __all__ = [
     "keep_probability",
     "negative_distribution",
     "read_corpus",
+    "row_update_scale",
     "sample_negatives",
     "sgns_grad",
     "sgns_loss",
@@ -529,6 +530,7 @@ def train_word2vec(
     min_alpha: float = 0.0001,
     ns_exponent: float = 0.75,
     batch_size: int | None = None,
+    max_row_updates: int | None = 64,
     chunk_tokens: int = 65536,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
@@ -546,16 +548,20 @@ def train_word2vec(
     updates the vectors after every single pair; here a batch of pairs is computed from
     the same snapshot of the vectors and their updates are added together, like
     word2vec.c's worker threads do without locks ("Hogwild"), only with more pairs in
-    flight. A frequent word (a common negative such as "the") then gets many updates at
-    once, computed without seeing each other, and their sum can overshoot. With 1024
-    pairs a batch that stays small, and no clipping or rescaling is needed: the scores
-    match gensim's (see benchmarks/word2vec_vs_gensim.py). 1024 is also the fastest
-    size on CPU: a batch's temporaries, (B, 1+k, d) floats, then stay in the CPU cache
-    (at 4096 and above, training gets slower, not faster). The default, None, is 1024 on
-    a CPU and 2048 on a GPU: measured on the full course corpus on an H100, 2048 trains
-    2.8M words/s with gensim's scores (analogy 0.254, WordSim-353 0.638), while 4096
-    (5.5M words/s) drops to 0.134 / 0.430 and 8192 with half the learning rate (8.2M
-    words/s) to 0.217 / 0.534. Check the scores if you raise it.
+    flight. The default, None, is 1024 on a CPU (the fastest size there: a batch's
+    temporaries, (B, 1+k, d) floats, stay in the CPU cache; 4096 and above train slower)
+    and 2048 on a GPU (measured on an H100 on the full course corpus: 2.8M words/s with
+    gensim's scores). Larger batches are faster on a GPU (each step costs about the same
+    time whatever its size) but need the cap below.
+    max_row_updates: a frequent word gets many updates in one batch (on the course corpus
+    "the" is the context or a negative about 160 times in 2,048 pairs, 650 times in
+    8,192), all computed without seeing each other; their sum overshoots where word2vec.c's one-at-a-time updates would not. A word
+    updated more than max_row_updates times in one batch therefore gets the average of its
+    updates times max_row_updates (``row_update_scale``); all other words are updated exactly.
+    On the full course corpus (CPU, 1 thread, lr 0.025), batch 8192 without the cap
+    collapses (analogy 0.034, WordSim-353 0.361, SimLex-999 0.155); with the default
+    cap of 64 it scores 0.276 / 0.641 / 0.379, as batch 1024 does (0.270 / 0.640 / 0.404).
+    None switches the cap off.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
     threads: CPU threads torch uses during training (restored afterwards); default 1.
@@ -566,6 +572,10 @@ def train_word2vec(
     (1,400 against 44,000 words/s). Ignored on a GPU.
     """
     dev = _resolve_device(device)
+    if max_row_updates is not None and (isinstance(max_row_updates, bool) or not isinstance(max_row_updates, int)
+                                        or max_row_updates < 1):
+        raise ValueError(f"max_row_updates must be a positive whole number or None (no cap), "
+                         f"not {max_row_updates!r}")
     if batch_size is None:
         batch_size = 1024 if dev.type == "cpu" else 2048
     docs = docs if isinstance(docs, list) else list(docs)
@@ -590,7 +600,7 @@ def train_word2vec(
     cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
 
     total_words = epochs * n_raw
-    step = _SkipGramStep(W, C, negative) if sg else _CbowStep(W, C, negative)
+    step = (_SkipGramStep if sg else _CbowStep)(W, C, negative, max_row_updates)
     effective = torch.zeros((), dtype=torch.int64, device=dev)
     bar = _progress_bar(total_words, progress)
     with _cpu_threads(threads, dev):  # 1 thread by default: see `threads` above
@@ -623,7 +633,7 @@ def train_word2vec(
     bar.close()
     params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
                   epochs=epochs, sg=bool(sg), alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
-                  batch_size=batch_size, device=str(dev), seed=seed,
+                  batch_size=batch_size, max_row_updates=max_row_updates, device=str(dev), seed=seed,
                   threads=max(1, int(threads or 1)) if dev.type == "cpu" else None)
     return Word2VecModel(vectors=W.cpu().numpy().astype(np.float32), output_vectors=C.cpu().numpy(),
                          index_to_key=index_to_key, counts=counts, params=params, train_seconds=seconds,
@@ -637,6 +647,25 @@ def _progress_bar(total: int, enabled: bool):
                 desc="word2vec")
 
 
+def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -> torch.Tensor:
+    """How much of each update to apply when a batch updates some rows many times.
+
+    index: (n,) int64, the row of M that each of a batch's n updates goes to (rows
+    repeat). Returns (n,) float32 factors: 1 for a row that appears at most
+    ``max_row_updates`` times, max_row_updates / c for a row that appears c times more
+    often, so that such a row moves by the AVERAGE of its updates times max_row_updates
+    instead of their sum.
+
+    Why: one pair at a time (word2vec.c), each update of "the" sees the previous ones,
+    and they shrink as the fit improves; computed together from one snapshot, they
+    cannot, and 650 of them added up (a batch of 8,192 pairs) overshoot: training falls
+    apart (analogy 0.03 instead of 0.27 on the course corpus). Almost every word appears
+    less often than the cap and is updated exactly as without it.
+    """
+    hits = torch.bincount(index, minlength=num_rows).index_select(0, index)     # (n,) times its row appears
+    return (max_row_updates / hits.to(torch.float32)).clamp_(max=1.0)
+
+
 class _SkipGramStep:
     """Skip-gram updates: each (centre, context) pair is one SGNS example.
 
@@ -645,16 +674,17 @@ class _SkipGramStep:
     (label 1) and the k negatives (label 0),
         input vector of the centre   += Σ_j g_j * C[target_j]      (= -lr * per-pair sgns_grad)
         output vector of target_j    += g_j * W[centre]
-    ``index_add_`` adds the updates of repeated words together. This is about twice as
-    fast on CPU as nn.Embedding(sparse=True) + optim.SGD (no autograd graph, no
-    sparse-gradient coalescing) and shows the maths in four lines.
+    ``index_add_`` adds the updates of repeated words together (those of very frequent
+    words capped: see ``row_update_scale``). This is about twice as fast on CPU as
+    nn.Embedding(sparse=True) + optim.SGD (no autograd graph, no sparse-gradient
+    coalescing) and shows the maths in a few lines.
     (word2vec.c trains the context word's input vector to predict the centre word;
     the pairs are symmetric, so predicting the context from the centre, as the
     papers describe it, learns the same thing.)
     """
 
-    def __init__(self, W, C, negative):
-        self.W, self.C, self.negative = W, C, negative
+    def __init__(self, W, C, negative, max_row_updates=None):
+        self.W, self.C, self.negative, self.cap = W, C, negative, max_row_updates
         self.labels = torch.zeros(1, negative + 1, device=W.device)
         self.labels[0, 0] = 1.0
 
@@ -687,10 +717,22 @@ class _SkipGramStep:
         c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)  # (B, 1+k, d)
         scores = (c * w[:, None, :]).sum(2)                          # (B, 1+k)
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)   # word2vec.c's g
+        gW, gC = self.scaled(g, centre[:, None]), self.scaled(g, targets)
         # Σ_j g_j * C[target_j] as multiply-and-sum: for (1, 1+k) x (1+k, d) products,
         # torch.bmm's per-matrix overhead makes it 3.5 times slower on a CPU.
-        W.index_add_(0, centre, (g[:, :, None] * c).sum(1))
-        C.index_add_(0, targets.view(-1), (g[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
+        W.index_add_(0, centre, (gW[:, :, None] * c).sum(1))
+        C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
+
+    def scaled(self, g, rows):
+        """g, (B, 1+k), scaled for updates that go to ``rows``, (B, 1) or (B, 1+k).
+
+        The cap of ``row_update_scale`` applied to the small g rather than to the
+        (B, 1+k, d) updates, which keeps it cheap. No cap: g itself.
+        """
+        if self.cap is None:
+            return g
+        scale = row_update_scale(rows.reshape(-1), self.W.shape[0], self.cap)
+        return g * scale.view(rows.shape).to(g.dtype)
 
 
 class _CbowStep(_SkipGramStep):
@@ -723,6 +765,10 @@ class _CbowStep(_SkipGramStep):
         c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)
         scores = (c * h[:, None, :]).sum(2)
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
+        gC = self.scaled(g, targets)
         neu1e = (g[:, :, None] * c).sum(1)                           # (B, d), Σ_j g_j * C[target_j]
-        C.index_add_(0, targets.view(-1), (g[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
-        W.index_add_(0, words, neu1e.index_select(0, rows))
+        C.index_add_(0, targets.view(-1), (gC[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
+        ctx_update = neu1e.index_select(0, rows)                      # (n, d), one per context word
+        if self.cap is not None:
+            ctx_update *= row_update_scale(words, W.shape[0], self.cap).to(W.dtype)[:, None]
+        W.index_add_(0, words, ctx_update)

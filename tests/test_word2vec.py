@@ -116,6 +116,42 @@ def test_one_training_step_is_sgd_on_the_sgns_loss():
     torch.testing.assert_close(C, out_vecs - lr * o.grad)
 
 
+def test_row_update_scale_caps_only_rows_hit_more_often_than_the_cap():
+    index = torch.tensor([0, 2, 0, 0, 1, 0, 1])                 # row 0 four times, row 1 twice, row 2 once
+    scale = w2v.row_update_scale(index, 4, max_row_updates=2)
+    torch.testing.assert_close(scale, torch.tensor([0.5, 1, 0.5, 0.5, 1, 0.5, 1]))
+
+
+def _one_batch(cap, dtype=torch.float64):
+    """One skip-gram update where output row 3 is a negative of every pair and centre 0 repeats."""
+    gen = torch.Generator().manual_seed(0)
+    W0, C0 = torch.randn(6, 4, generator=gen, dtype=dtype), torch.randn(6, 4, generator=gen, dtype=dtype)
+    W, C = W0.clone(), C0.clone()
+    step = w2v._SkipGramStep(W, C, negative=2, max_row_updates=cap)
+    step.labels = step.labels.to(dtype)
+    centre = torch.tensor([0, 0, 0, 1, 2])
+    targets = torch.tensor([[1, 3, 4], [2, 3, 5], [4, 3, 1], [5, 3, 2], [1, 3, 4]])
+    step.update(centre, targets, torch.ones(5, 3, dtype=dtype), 0.1)
+    return W - W0, C - C0
+
+
+def test_capped_update_averages_the_hot_rows_and_leaves_the_others_exact():
+    dW, dC = _one_batch(None)
+    cdW, cdC = _one_batch(2)
+    torch.testing.assert_close(cdC[3], dC[3] * 2 / 5)            # output row 3: 5 updates, capped at 2
+    for row in (1, 4):                                            # output rows 1 and 4: 3 updates
+        torch.testing.assert_close(cdC[row], dC[row] * 2 / 3)
+    for row in (2, 5):                                            # output rows 2 and 5: 2 updates, exact
+        torch.testing.assert_close(cdC[row], dC[row])
+    torch.testing.assert_close(cdW[0], dW[0] * 2 / 3)            # centre 0: 3 pairs
+    for row in (1, 2):                                            # centres 1 and 2: one pair each, exact
+        torch.testing.assert_close(cdW[row], dW[row])
+    assert not torch.allclose(cdC[3], dC[3])
+    dW_big, dC_big = _one_batch(1000)                             # a cap no row reaches changes nothing
+    torch.testing.assert_close(dW_big, dW)
+    torch.testing.assert_close(dC_big, dC)
+
+
 # ---------------------------------------------------------------------------
 # Vocabulary, subsampling, negative sampling
 # ---------------------------------------------------------------------------
@@ -312,6 +348,12 @@ def test_learning_rate_decays_linearly_from_alpha_to_min_alpha(lee_docs, monkeyp
 def test_empty_vocabulary_is_a_clear_error():
     with pytest.raises(ValueError, match="min_count"):
         w2v.train_word2vec([["a", "b"]], min_count=5, progress=False)
+
+
+@pytest.mark.parametrize("cap", [0, -3, 2.5, "64", True])
+def test_bad_max_row_updates_is_a_clear_error(cap):
+    with pytest.raises(ValueError, match="max_row_updates must be a positive whole number"):
+        w2v.train_word2vec([["a", "b"] * 5], min_count=1, max_row_updates=cap, progress=False)
 
 
 @pytest.mark.gpu
