@@ -560,7 +560,7 @@ def train_word2vec(
     updates times max_row_updates (``row_update_scale``); all other words are updated exactly.
     On the full course corpus (CPU, 1 thread, lr 0.025), batch 8192 without the cap
     collapses (analogy 0.034, WordSim-353 0.361, SimLex-999 0.155); with the default
-    cap of 64 it scores 0.276 / 0.641 / 0.379, as batch 1024 does (0.270 / 0.640 / 0.404).
+    cap of 64 it scores 0.288 / 0.645 / 0.380, as batch 1024 does (0.271 / 0.642 / 0.399).
     None switches the cap off.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
