@@ -555,9 +555,10 @@ def train_word2vec(
     time whatever its size) but need the cap below.
     max_row_updates: a frequent word gets many updates in one batch (on the course corpus
     "the" is the context or a negative about 160 times in 2,048 pairs, 650 times in
-    8,192), all computed without seeing each other; their sum overshoots where word2vec.c's one-at-a-time updates would not. A word
-    updated more than max_row_updates times in one batch therefore gets the average of its
-    updates times max_row_updates (``row_update_scale``); all other words are updated exactly.
+    8,192), all computed without seeing each other; their sum overshoots where
+    word2vec.c's one-at-a-time updates would not. A word updated more than
+    max_row_updates times in one batch therefore gets the average of its updates times
+    max_row_updates (``row_update_scale``); all other words are updated exactly.
     On the full course corpus (CPU, 1 thread, lr 0.025), batch 8192 without the cap
     collapses (analogy 0.034, WordSim-353 0.361, SimLex-999 0.155); with the default
     cap of 64 it scores 0.288 / 0.645 / 0.380, as batch 1024 does (0.271 / 0.642 / 0.399).
@@ -652,9 +653,9 @@ def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -
 
     index: (n,) int64, the row of M that each of a batch's n updates goes to (rows
     repeat). Returns (n,) float32 factors: 1 for a row that appears at most
-    ``max_row_updates`` times, max_row_updates / c for a row that appears c times more
-    often, so that such a row moves by the AVERAGE of its updates times max_row_updates
-    instead of their sum.
+    ``max_row_updates`` times, max_row_updates / c for a row that appears c times, more
+    than that, so that such a row moves by the AVERAGE of its updates times
+    max_row_updates instead of their sum.
 
     Why: one pair at a time (word2vec.c), each update of "the" sees the previous ones,
     and they shrink as the fit improves; computed together from one snapshot, they
