@@ -94,19 +94,16 @@ def main(argv=None) -> int:
 
     rows = []
     if not args.skip_lsa:
-        t = time.perf_counter()
-        lsa = lsa_vectors(ppmi(X), dim=args.dim)
-        lsa_s = time.perf_counter() - t
-        rows.append((f"PPMI + SVD (dim {args.dim})", scores(lsa, words), lsa_s))
-        print(f"LSA done in {lsa_s:.0f} s: {rows[-1][1]}", flush=True)
-        del lsa
-        # The GloVe paper's own count baseline ("SVD-L"): SVD of log(1 + X), no PPMI.
-        t = time.perf_counter()
-        svd_log = lsa_vectors(X.log1p(), dim=args.dim)
-        svd_log_s = time.perf_counter() - t
-        rows.append((f"SVD of log(1 + X) (dim {args.dim})", scores(svd_log, words), svd_log_s))
-        print(f"SVD of log counts done in {svd_log_s:.0f} s: {rows[-1][1]}", flush=True)
-        del svd_log
+        # PPMI + SVD, the course's LSA; and the GloVe paper's own count baseline ("SVD-L"):
+        # SVD of log(1 + X), no PPMI. Each matrix is built only when its turn comes.
+        for name, weigh in ((f"PPMI + SVD (dim {args.dim})", ppmi),
+                            (f"SVD of log(1 + X) (dim {args.dim})", lambda m: m.log1p())):
+            t = time.perf_counter()
+            vectors = lsa_vectors(weigh(X), dim=args.dim)
+            seconds = time.perf_counter() - t
+            rows.append((name, scores(vectors, words), seconds))
+            print(f"{name} done in {seconds:.0f} s: {rows[-1][1]}", flush=True)
+            del vectors
 
     curve = []
 

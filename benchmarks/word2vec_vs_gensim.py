@@ -53,7 +53,7 @@ def scores(vectors) -> dict[str, float]:
 
 
 def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None,
-                 max_row_updates: int | None = 64) -> dict:
+                 max_row_updates: int | None) -> dict:
     extra = {"batch_size": batch_size} if batch_size else {}
     model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads,
                            max_row_updates=max_row_updates, **hp, **extra)
