@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.embedlab-installed
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: lab test venv notebooks check-notebooks nbgrader benchmark clean
+.PHONY: lab test venv notebooks check-notebooks nbgrader check-nbgrader benchmark clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (embedlab)" >/dev/null
+# nbgrader (for teachers and the tests) adds menus to JupyterLab that learners do not need.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -35,6 +37,9 @@ check-notebooks: $(STAMP)
 
 nbgrader: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py --nbgrader release/nbgrader
+
+check-nbgrader: $(STAMP)
+	$(BIN)/python tools/nbgrader_roundtrip.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/notebook_budget.py

@@ -466,8 +466,10 @@ In each notebook:
 
 ## Use
 
-The students' and the grader's environment needs embedlab itself
-(`pip install -r requirements.lock && pip install -e .` in the course repository).
+The students' and the grader's environment needs embedlab itself, and the
+grader's needs nbgrader: in the course repository, `make venv` installs both
+(requirements.lock), then `source .venv/bin/activate` (nbgrader runs programs
+such as `alembic` from that environment).
 
 ```bash
 cd release/nbgrader                              # this folder: the course directory
@@ -478,10 +480,23 @@ nbgrader formgrade                                        # or the Formgrader in
 nbgrader generate_feedback 01_symbols_to_vectors
 ```
 
-Points are set to 1 per check cell and per written answer; change them in the
-Formgrader (or the cell metadata) before `generate_assignment` if you want other
-weights. With nbgrader's default database, run `nbgrader db assignment add NAME`
-first if your nbgrader version asks for it.
+`nbgrader_config.py` here raises nbgrader's time limit per cell from 30 seconds
+to 10 minutes: some cells train a model. Points are set to 1 per check cell and
+per written answer; change them in the Formgrader (or the cell metadata) before
+`generate_assignment` if you want other weights. `make check-nbgrader` in the
+course repository runs this whole cycle on every notebook and checks the points
+(the released version scores 0, the solutions score everything, one wrong
+exercise loses exactly its point).
+"""
+
+
+NBGRADER_CONFIG = """\
+# nbgrader settings for the embedlab course directory (written by tools/build_notebooks.py --nbgrader).
+c = get_config()  # noqa: F821  (nbgrader defines it when it reads this file)
+
+# Some cells train a model for tens of seconds on a 2-core machine, more on a busy grading
+# server; nbgrader's default of 30 seconds per cell would stop them while autograding.
+c.Execute.timeout = 600
 """
 
 
@@ -495,11 +510,13 @@ def build_nbgrader(sources_dir: Path, outdir: Path, verbose: bool = True) -> lis
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(to_json(nb), encoding="utf-8", newline="\n")
         written.append(path)
-    readme = outdir / "README.md"
-    readme.write_text(NBGRADER_README, encoding="utf-8", newline="\n")
-    written.append(readme)
+    for name, text in (("README.md", NBGRADER_README), ("nbgrader_config.py", NBGRADER_CONFIG)):
+        path = outdir / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
     if verbose:
-        print(f"wrote {len(written) - 1} nbgrader source notebook(s) and README.md under {_rel(outdir)}")
+        print(f"wrote {len(written) - 2} nbgrader source notebook(s), README.md and nbgrader_config.py "
+              f"under {_rel(outdir)}")
     return written
 
 
