@@ -8,7 +8,7 @@ both handle words they never saw.
 Both train skip-gram fastText with gensim's defaults: dim 100, window 5, 5 negatives,
 min_count 5, sample 1e-3, 5 epochs, n-grams 3..6, 2,000,000 buckets (gensim with
 ``--workers`` threads, embedlab with one torch thread: see ``train_fasttext``'s
-cpu_threads). Before training, ``--held-out`` vocabulary words are deleted from the
+threads). Before training, ``--held-out`` vocabulary words are deleted from the
 corpus: words of 7+ letters, ranked 2,000-30,000 by frequency, that are not in the test
 sets and share their first 5 letters with at least one other vocabulary word (a
 "stem relative": *kingdoms* for *kingdom*). After training, each held-out word is

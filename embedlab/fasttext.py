@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from .check import Case, exercise, mistake
-from .device import resolve as _resolve_device
+from .device import cpu_threads, resolve as _resolve_device
 from .word2vec import (
     build_vocab,
     context_windows,
@@ -613,7 +613,7 @@ def train_fasttext(
     device: str | torch.device | None = "cpu",
     seed: int = 0,
     progress: bool = True,
-    cpu_threads: int | None = 1,
+    threads: int | None = None,
 ) -> FastTextModel:
     """Train fastText skip-gram vectors with negative sampling (gensim's ``FastText(sg=1)``).
 
@@ -629,20 +629,16 @@ def train_fasttext(
     sum of the pairs' gradients): fastText recomputes it after each pair, which is the
     same to first order in the learning rate. device: "cpu", "cuda", "mps" or None (the
     best available). seed: the same seed gives the same vectors on CPU.
-    cpu_threads: torch CPU threads during training (restored afterwards; None keeps
-    torch's setting). One is the default because each step is a handful of small
-    operations: extra threads barely help, and on a busy machine (a shared Binder, a
-    laptop running other things) their spin-waiting made training 100 times slower in
+    threads: torch CPU threads during training (restored afterwards), default 1, as in
+    every embedlab trainer (``embedlab.device.cpu_threads``): each step is a handful of
+    small operations, extra threads barely help, and on a busy machine (a shared Binder,
+    a laptop running other things) their spin-waiting made training 100 times slower in
     our measurements (1.2 s with one thread, 115 s with two, on a loaded 2-core machine).
     """
-    previous_threads = torch.get_num_threads()
-    if cpu_threads:
-        torch.set_num_threads(cpu_threads)
-    try:
+    dev = _resolve_device(device)
+    with cpu_threads(threads, dev):
         return _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
-                      min_n, max_n, bucket, batch_size, chunk_tokens, device, seed, progress)
-    finally:
-        torch.set_num_threads(previous_threads)
+                      min_n, max_n, bucket, batch_size, chunk_tokens, dev, seed, progress)
 
 
 def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from embedlab import check
+from embedlab import fasttext as fasttext_module
 from embedlab.check import get_exercise
 from embedlab.fasttext import (
     FastTextModel,
@@ -227,6 +228,21 @@ def test_unseen_words_find_their_stem(trained):
     own = sims[np.arange(len(stems)), [trained.key_to_index[w] for w in stems]]
     ranks = (sims > own[:, None]).sum(1)
     assert np.median(ranks) < len(unit) / 5, (np.median(ranks), len(unit))    # top 20 %; chance: 50 %
+
+
+def test_trains_on_one_thread_and_restores_the_setting(small_docs, monkeypatch):
+    seen = []
+    real_train = fasttext_module._train
+
+    def spy(*args):
+        seen.append(torch.get_num_threads())
+        return real_train(*args)
+
+    monkeypatch.setattr(fasttext_module, "_train", spy)
+    before = torch.get_num_threads()
+    train_fasttext(small_docs[:50], dim=8, epochs=1, bucket=500, min_count=3, progress=False)
+    train_fasttext(small_docs[:50], dim=8, epochs=1, bucket=500, min_count=3, progress=False, threads=2)
+    assert seen == [1, 2] and torch.get_num_threads() == before
 
 
 def test_bad_arguments_say_what_is_wrong(small_docs):
