@@ -762,10 +762,14 @@ def _type_name(x: Any) -> str:
 
 
 def _fmt(x: Any, limit: int = 300) -> str:
+    # Say "tensor" for a torch tensor, so that a hint such as "return a torch tensor" does
+    # not sit next to an expected value shown as an array.
+    is_tensor = type(x).__name__ == "Tensor" and type(x).__module__.startswith("torch")
+    kind, dtype = ("tensor", str(x.dtype)) if is_tensor else ("array", None)
     x = _to_plain(x)
     if isinstance(x, np.ndarray):
         with np.printoptions(precision=4, threshold=24, edgeitems=3, linewidth=100, suppress=True):
-            text = f"array(shape={x.shape}, dtype={x.dtype}) " + np.array2string(x)
+            text = f"{kind}(shape={x.shape}, dtype={dtype or x.dtype}) " + np.array2string(x)
     elif isinstance(x, (list, tuple)) and len(x) > 12:
         text = repr(type(x)(list(x[:10]))).rstrip("])") + f", ... ({len(x)} items)"
     elif isinstance(x, dict) and len(x) > 12:

@@ -306,6 +306,13 @@ def _grad_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
     return 2 * diff[:, None] * w_tilde
 
 
+@mistake("04.glove_grad", "The weight ignores x_max and alpha: call glove_weight(x, x_max, alpha) "
+         "with the arguments glove_grad was given; glove_weight(x) uses the defaults 100 and 0.75.")
+def _grad_weight_defaults(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * (glove_weight(x) * diff)[:, None] * w_tilde
+
+
 @mistake("04.glove_grad", "The sign is flipped: you returned the direction that DEcreases the loss. "
          "The gradient points uphill; training then subtracts it (w -= lr * grad).")
 def _grad_sign(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):

@@ -202,6 +202,15 @@ def _keep_threshold_not_scaled(counts, sample=1e-3):
     return np.minimum(1.0, (np.sqrt(counts / sample) + 1) * sample / counts)
 
 
+@mistake("03.keep_probability", "The threshold is one number for the whole vocabulary, sample * "
+         "counts.sum() (the TOTAL number of words), not sample * counts (a threshold per word): "
+         "the probability must fall as a word gets more frequent.")
+def _keep_threshold_per_word(counts, sample=1e-3):
+    counts = np.asarray(counts, dtype=np.float64)
+    threshold = sample * counts
+    return np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
+
+
 # ---------------------------------------------------------------------------
 # 3. The noise distribution for negative sampling (exercise 03.negative_distribution)
 # ---------------------------------------------------------------------------
