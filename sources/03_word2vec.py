@@ -204,7 +204,10 @@ check(sgns_grad)
 # `check` compares with the reference. A hand-derived gradient deserves an independent
 # check too, by two other routes:
 #
-# * **autograd**: PyTorch differentiates the reference loss for us;
+# * **autograd**: PyTorch differentiates the loss for us. We differentiate the course's
+#   reference loss (`embedlab.reference("03.sgns_loss")`, the one `check` compared yours
+#   with), so that this works even if you wrote `sgns_loss` with NumPy; once your loss
+#   passed, the two compute the same values;
 # * **finite differences**: $\partial \ell / \partial w_i \approx (\ell(w + h e_i) - \ell(w - h e_i)) / 2h$,
 #   no calculus at all (in float64, with $h = 10^{-6}$).
 
@@ -261,8 +264,9 @@ print("largest difference with finite differences:", float((ours - finite).abs()
 def negative_distribution(counts, power=0.75):
     """Probability of drawing each word as a noise word.
 
-    counts: (V,) word counts (numpy or torch). Returns a float64 array of V probabilities
-    proportional to counts ** power, summing to 1.
+    counts: (V,) word counts (numpy or torch). Returns V float64 probabilities
+    proportional to counts ** power, summing to 1: a torch tensor or a numpy array
+    (check accepts both).
     """
     ### BEGIN SOLUTION
     #> Raise the counts (as float64) to the power `power` first, then divide by the sum.
@@ -330,7 +334,8 @@ plt.show()
 # $$p_\text{keep} = \min\left(1,\ \left(\sqrt{f / t} + 1\right) \frac{t}{f}\right).$$
 #
 # (This is the formula in word2vec.c and gensim; the paper wrote $\sqrt{t/f}$ with a
-# frequency $t$.) Words rarer than about $t$ are always kept. Dropping a word also brings
+# frequency $t$.) Words seen up to about $2.6\,t$ times are always kept (the formula
+# reaches 1 at $f = t\,(3 + \sqrt5)/2 \approx 2.62\,t$). Dropping a word also brings
 # the words on either side closer, so the windows reach further.
 #
 # ### Exercise 03.keep_probability
@@ -580,7 +585,9 @@ print(f"family analogies (boy : girl = brother : sister ...): {section[0]} of {s
 # %% [markdown]
 # You should see the Bible's vocabulary around *god* (**lord** among the neighbours) and
 # around *king* (kings of Judah such as **josiah**, **zedekiah**), metals near *silver*
-# (**gold**, **brass**), and family words near *daughter*. The corpus decides what
+# (**gold**, **brass**), and in embedlab's list family words near *daughter* (*sister*,
+# *wife*, *uncle*, with Biblical names such as *nahor*; gensim's list here is mostly names:
+# *isaac*, *abraham*, *mary*). The corpus decides what
 # "similar" means: *king* here is a biblical word, not a chess piece or a card.
 # *father : mother = son : ?* gives *wife* first and **daughter** second, and the famous
 # *man : king = woman : ?* does not find **queen** among its first five answers
@@ -723,8 +730,9 @@ display(analogy_explorer(model, default=("father", "mother", "son")))
 #
 # <details><summary>Answer</summary>
 #
-# Skip-gram makes one training example per (centre, context) pair, about 5.5 per position
-# with a window of 5 (random windows of 1 to 5 on each side), each with $k + 1$ dot products.
+# Skip-gram makes one training example per (centre, context) pair, about 5.3 per position
+# with a window of 5 (random windows of 1 to 5 on each side: 6 on average, fewer at the
+# edges of a document), each with $k + 1$ dot products.
 # CBOW makes one example per position: the mean of the context vectors predicts the centre
 # word. Fewer, cheaper updates. But the mean blurs the context, and each word's input
 # vector receives fewer, averaged updates, which hurts most when data are scarce, as with a

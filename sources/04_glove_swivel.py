@@ -93,7 +93,9 @@ for w, row in zip(tiny_words, tiny_X):
 # (a neighbour at distance 2 adds 1/2). GloVe's starting observation: **ratios** of
 # co-occurrence probabilities carry meaning. $P(\text{solid} \mid \text{ice}) /
 # P(\text{solid} \mid \text{steam})$ is large, the same ratio for *gas* is small, and for
-# words related to both (*water*) or to neither it is close to 1. Ratios become differences
+# words related to both (*water*) or to neither it is close to 1. (In this toy matrix
+# *steam* never meets *solid*, so the first ratio is infinite and the second 0; the GloVe
+# paper's table, from 6 billion words, has 8.9 and 0.085.) Ratios become differences
 # of logarithms, and GloVe asks for vectors whose dot products reproduce the
 # **logarithm of the counts**:
 #
@@ -235,8 +237,8 @@ check(glove_loss)
 def glove_grad(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
     """Gradient of glove_loss with respect to w: a (B, d) tensor, row k = 2 f(x_k) e_k w_tilde_k."""
     ### BEGIN SOLUTION
-    #> Compute the errors e (B,) as in glove_loss, then 2 * glove_weight(x) * e, as a column
-    #> ([:, None]) times w_tilde.
+    #> Compute the errors e (B,) as in glove_loss, then 2 * glove_weight(x, x_max, alpha) * e
+    #> (pass x_max and alpha on), as a column ([:, None]) times w_tilde.
     w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
     diff = (w * w_tilde).sum(1) + b + b_tilde - torch.log(x)
     return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w_tilde
@@ -278,6 +280,7 @@ print("largest difference, hand-written vs autograd:",
 # %%
 glove = train_glove(X, dim=50, epochs=8, words=words, x_max=10, lr=0.2, batch_size=16384, seed=0)
 print(glove)
+print("cost after each epoch:", " ".join(f"{loss:.4f}" for loss in glove.losses))
 
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.plot(range(1, len(glove.losses) + 1), glove.losses, "o-")
@@ -309,10 +312,12 @@ for word in ["king", "love", "water", "sword"]:
 # $x_{*j}$ a column sum, $|D|$ the total), with one loss per kind of cell:
 #
 # * **observed** ($x_{ij} > 0$): $\tfrac12 f(x_{ij})\,(w_i \cdot c_j - \mathrm{PMI}_{ij})^2$,
-#   with a confidence $f(x) = 0.1 + 0.25\sqrt{x}$ that grows with the count;
+#   with SWIVEL's own confidence $f(x) = 0.1 + 0.25\sqrt{x}$ (not GloVe's weighting
+#   function) that grows with the count;
 # * **unobserved** ($x_{ij} = 0$): the **soft hinge** $\log(1 + e^{\,w_i \cdot c_j - \mathrm{PMI}^*_{ij}})$,
 #   where $\mathrm{PMI}^*_{ij}$ is the PMI the pair would have with a count of **1**. It costs
-#   nothing while the score stays below $\mathrm{PMI}^*$ and grows linearly above it: an
+#   little while the score stays well below $\mathrm{PMI}^*$ ($\log 2 \approx 0.69$ at
+#   $\mathrm{PMI}^*$ itself) and grows linearly above it: an
 #   upper bound, not a target. Two frequent words get a low $\mathrm{PMI}^*$ and are pushed
 #   apart; two rare words get a high one and are left alone (they may simply not have had
 #   the chance to meet).
@@ -334,6 +339,8 @@ for word in ["king", "love", "water", "sword"]:
 # too. `torch.nn.functional.softplus(s)` is $\log(1 + e^s)$ without overflow.
 
 # %%
+import math
+
 import torch.nn.functional as F
 
 
