@@ -609,7 +609,14 @@ def _compare_arrays(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) 
     idx = tuple(int(i) for i in np.argwhere(~close)[0])
     where = f"at index {idx}" if idx else ""
     return (f"{int((~close).sum())} of {close.size} values differ; first {where}: "
-            f"expected {e[idx]:.6g}, got {g[idx]:.6g}").replace("first : ", "")
+            f"expected {_number(exp[idx])}, got {_number(got[idx])}").replace("first : ", "")
+
+
+def _number(x: Any) -> str:
+    """A number for a message: whole numbers (hashes, counts) in full, others to 6 digits."""
+    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        return str(int(x))
+    return f"{float(x):.6g}"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -672,7 +679,9 @@ def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, e
             return ("the result is transposed: rows and columns are swapped. Check which axis "
                     "you sum or normalise over, and the order of the matrix product.")
         if g.size == e.size:
-            return f"the numbers may be right but the shape is wrong: reshape to {e.shape}."
+            return (f"the right number of values but the wrong shape: expected {e.shape}, got {g.shape}. "
+                    "Reshape, unless an axis of length 1 stands for something that can be longer "
+                    "(k noise words, B examples): then a sum over that axis is missing.")
         return (f"expected shape {e.shape}, got {g.shape}: check which axis you reduce over "
                 "(axis=0 is down the columns, axis=1 along the rows) and keepdims.")
     g64, e64 = g.astype(np.float64), e.astype(np.float64)

@@ -217,7 +217,7 @@ def _average_list_of_rows(docs, vectors, key_to_index):
     return list(average_vectors(docs, vectors, key_to_index))
 
 
-@mistake("06.average_vectors", "Each distinct word is counted once: a repeated word must count "
+@mistake("06.average_vectors", "You counted each distinct word once (a set?): a repeated word must count "
          "each time it occurs (loop over the words of the document, not over set(doc)).")
 def _average_distinct_words(docs, vectors, key_to_index):
     return average_vectors([sorted(set(doc)) for doc in docs], vectors, key_to_index)
@@ -444,6 +444,32 @@ def _pv_dbow_no_newaxis(doc_vec, target_vec, negative_vecs, lr):
     D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
     n = np.asarray(negative_vecs, dtype=np.float64)
     grad = -(1.0 - _sigmoid(D @ t)) * t + (_sigmoid(n @ D) * n).sum(axis=0)
+    return D - lr * grad
+
+
+@mistake("06.pv_dbow_step", "The k negatives' terms were not added up: Σ_j σ(D·n_j) n_j is ONE "
+         "d-vector. Sum σ(n @ D)[:, None] * negative_vecs over axis 0 (or write σ(n @ D) @ "
+         "negative_vecs); you returned one row per noise word.")
+def _pv_dbow_no_sum(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(n @ D)[:, None] * n       # (k, d): no sum
+    return D - lr * grad
+
+
+@mistake("06.pv_dbow_step", "The negative words are missing: the gradient has a term for each of "
+         "them, + Σ_j σ(D·n_j) n_j, which pushes D away from the noise words.")
+def _pv_dbow_no_negatives(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    return D + lr * (1.0 - _sigmoid(D @ t)) * t
+
+
+@mistake("06.pv_dbow_step", "Each noise word must be weighted by ITS OWN σ(D·n_j): "
+         "Σ_j σ(D·n_j) n_j, not (Σ_j σ(D·n_j)) * (Σ_j n_j). Use σ(n @ D) @ negative_vecs.")
+def _pv_dbow_sum_of_products(doc_vec, target_vec, negative_vecs, lr):
+    D, t = np.asarray(doc_vec, dtype=np.float64), np.asarray(target_vec, dtype=np.float64)
+    n = np.asarray(negative_vecs, dtype=np.float64)
+    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(n @ D).sum() * n.sum(axis=0)
     return D - lr * grad
 
 

@@ -126,6 +126,16 @@ def char_ngrams(word: str, min_n: int = 3, max_n: int = 6) -> list[str]:
             if i + n <= size and not (n == 1 and (i == 0 or i + n == size))]
 
 
+@mistake("05.char_ngrams", "The whole marked word is missing: when '<' + word + '>' has at most "
+         "max_n characters ('<a>', '<the>'), it is one of the n-grams too. (The word's own vector is a "
+         "separate row, but that does not remove '<the>' from the n-grams.)")
+def _char_ngrams_no_whole_word(word, min_n=3, max_n=6):
+    # Registered before the missing markers: for 'a' both give no n-gram at all, and
+    # check() shows the hint of the first registered mistake that matches.
+    marked = BOW + word + EOW
+    return [g for g in char_ngrams(word, min_n, max_n) if g != marked]
+
+
 @mistake("05.char_ngrams", "The boundary markers are missing: take the n-grams of "
          "'<' + word + '>', so that '<wh' (a word start) differs from 'wh' inside a word.")
 def _char_ngrams_no_markers(word, min_n=3, max_n=6):
@@ -206,6 +216,30 @@ def _fnv_unsigned(data):
     h = FNV_OFFSET_BASIS
     for b in data:
         h = ((h ^ b) * FNV_PRIME) & MASK32
+    return h
+
+
+_CHARACTERS_HINT = ("fastText hashes the UTF-8 BYTES of the n-gram, not its characters: 'é' is the "
+                    "two bytes 0xC3 0xA9, not the one code point 233. Loop over `data` itself (a bytes "
+                    "object gives ints 0..255); do not decode it.")
+
+
+@mistake("05.fnv_hash", _CHARACTERS_HINT)
+def _fnv_characters(data):
+    h = FNV_OFFSET_BASIS
+    for ch in data.decode("utf-8", errors="replace"):
+        b = ord(ch)
+        if b >= 128:
+            b |= 0xFFFFFF00
+        h = ((h ^ b) * FNV_PRIME) & MASK32
+    return h
+
+
+@mistake("05.fnv_hash", _CHARACTERS_HINT)
+def _fnv_characters_unsigned(data):
+    h = FNV_OFFSET_BASIS
+    for ch in data.decode("utf-8", errors="replace"):
+        h = ((h ^ ord(ch)) * FNV_PRIME) & MASK32
     return h
 
 
@@ -379,6 +413,15 @@ def _oov_nan(word, ngram_vectors, min_n=3, max_n=6):
 def _oov_no_modulo(word, ngram_vectors, min_n=3, max_n=6):
     ngram_vectors = np.asarray(ngram_vectors, dtype=float)
     rows = [fnv_hash(g.encode("utf-8")) for g in char_ngrams(word, min_n, max_n)]
+    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
+
+
+@mistake("05.oov_vector", "The number of buckets is hard-coded: take it from the matrix you were "
+         "given, fnv_hash(...) % ngram_vectors.shape[0], not % 2_000_000 (gensim's default).")
+def _oov_fixed_bucket(word, ngram_vectors, min_n=3, max_n=6):
+    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
+    rows = [fnv_hash(g.encode("utf-8")) % 2_000_000 % ngram_vectors.shape[0]
+            for g in char_ngrams(word, min_n, max_n)]
     return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
 
 

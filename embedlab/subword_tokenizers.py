@@ -111,13 +111,16 @@ def _merge_step_cases(rng: np.random.Generator) -> list[Case]:
         # ("a", "b") is in more words, ("c", "d") has the higher count: frequency matters.
         Case(({("a", "b", "x"): 1, ("a", "b", "y"): 1, ("a", "b"): 1, ("c", "d"): 5},),
              label="'c d' in one frequent word beats 'a b' in three rare ones"),
-        Case(({("a", "a", "a"): 2, ("b", "c"): 1},), label="'a a a': overlapping pairs, merge left to right"),
+        Case(({("a", "a", "a"): 2, ("b", "c"): 3},),
+             label="'a a a': ('a', 'a') occurs twice (4 times in all, more than 'b c'); merge left to right"),
         Case(({("a", "a", "a", "a"): 1, ("a", "b"): 3},), label="'a a a a' gives 'aa aa'"),
         Case(({("y", "z"): 3, ("b", "c"): 3, ("x", "y"): 1},),
              label="a tie: ('b', 'c') comes before ('y', 'z') alphabetically"),
         Case(({("ab", "c"): 2, ("b", "c"): 3, ("x", "b", "c"): 1},),
              label="merging ('b', 'c') must not touch the symbol 'ab' followed by 'c'"),
         Case(({("h", "e", "l", "l", "o"): 4, ("l", "l", "a", "m", "a"): 1},), label="'l l' twice in 'hello'? once"),
+        Case(({("a", "b", "c"): 2, ("ab", "c"): 1, ("a", "b"): 1},),
+             label="('a', 'b', 'c') becomes ('ab', 'c'), a word already there: their counts add up"),
         Case(({("x",): 7, ("y",): 2},), label="only one-symbol words: no pair left, return (None, word_counts)"),
     ]
     letters = list("abcdefg")
@@ -147,8 +150,8 @@ def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[S
     go to the pair that comes first alphabetically (compare the (first, second) tuples).
     Returns ``(best_pair, new_word_counts)``, where every occurrence of the pair,
     scanning each word left to right, became one symbol ``first + second`` (so "a a a"
-    becomes "aa a"). When no word has two symbols, returns ``(None, word_counts)``.
-    The input dict is not changed.
+    becomes "aa a"); words that become the same symbols add up their counts. When no
+    word has two symbols, returns ``(None, word_counts)``. The input dict is not changed.
     """
     best = _best_pair(pair_counts(word_counts))
     if best is None:
@@ -171,7 +174,7 @@ def _merge_step_unweighted(word_counts):
     best = _best_pair(counts)
     if best is None:
         return None, dict(word_counts)
-    return best, {merge_symbols(s, best): f for s, f in word_counts.items()}
+    return best, _merge_all(word_counts, best)
 
 
 @mistake("05.bpe_merge_step", "Ties are broken by the order in which pairs were first seen "
@@ -182,7 +185,70 @@ def _merge_step_first_seen_tie(word_counts):
     if not counts:
         return None, dict(word_counts)
     best = counts.most_common(1)[0][0]
+    return best, _merge_all(word_counts, best)
+
+
+@mistake("05.bpe_merge_step", "Ties went to the alphabetically LAST pair (max keeps the largest "
+         "(count, pair)). Among equally frequent pairs take the FIRST in alphabetical order: "
+         "min(counts, key=lambda p: (-counts[p], p)).")
+def _merge_step_last_tie(word_counts):
+    counts = pair_counts(word_counts)
+    if not counts:
+        return None, dict(word_counts)
+    best = max(counts, key=lambda pair: (counts[pair], pair))
+    return best, _merge_all(word_counts, best)
+
+
+@mistake("05.bpe_merge_step", "A pair that occurs twice in one word was counted once: count every "
+         "occurrence (for 'a a a', the pair ('a', 'a') occurs twice), each time adding the word's count.")
+def _merge_step_once_per_word(word_counts):
+    counts: Counter = Counter()
+    for symbols, freq in word_counts.items():
+        for pair in set(zip(symbols, symbols[1:])):
+            counts[pair] += freq
+    best = _best_pair(counts)
+    if best is None:
+        return None, dict(word_counts)
+    return best, _merge_all(word_counts, best)
+
+
+@mistake("05.bpe_merge_step", "The word was scanned from right to left: 'a a a' became 'a aa'. "
+         "Scan left to right, so that it becomes 'aa a'.")
+def _merge_step_right_to_left(word_counts):
+    best = _best_pair(pair_counts(word_counts))
+    if best is None:
+        return None, dict(word_counts)
+    out: dict = {}
+    for symbols, freq in word_counts.items():
+        new, i = [], len(symbols) - 1
+        while i >= 0:
+            if i >= 1 and (symbols[i - 1], symbols[i]) == best:
+                new.append(symbols[i - 1] + symbols[i])
+                i -= 2
+            else:
+                new.append(symbols[i])
+                i -= 1
+        key = tuple(reversed(new))
+        out[key] = out.get(key, 0) + freq
+    return best, out
+
+
+@mistake("05.bpe_merge_step", "Two words that become the same symbols after the merge (('a', 'b', 'c') "
+         "and ('ab', 'c') both become ('ab', 'c')) must ADD their counts: "
+         "new[merged] = new.get(merged, 0) + count, not new[merged] = count.")
+def _merge_step_overwrite(word_counts):
+    best = _best_pair(pair_counts(word_counts))
+    if best is None:
+        return None, dict(word_counts)
     return best, {merge_symbols(s, best): f for s, f in word_counts.items()}
+
+
+def _merge_all(word_counts, best):
+    out: dict = {}
+    for symbols, freq in word_counts.items():
+        new = merge_symbols(symbols, best)
+        out[new] = out.get(new, 0) + freq
+    return out
 
 
 @mistake("05.bpe_merge_step", "Overlapping pairs were merged twice: in 'a a a', after merging "

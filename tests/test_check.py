@@ -153,7 +153,7 @@ def test_registered_mistake_gives_its_hint(rows_exercise):
     (lambda x: np.zeros_like(x), "all zeros"),
     (lambda x: None, "return"),
     (lambda x: _normalise_rows(x).astype(int), "integer dtype"),
-    (lambda x: _normalise_rows(x).ravel(), "shape is wrong"),
+    (lambda x: _normalise_rows(x).ravel(), "wrong shape"),
     (lambda x: _normalise_rows(x).sum(axis=1), "axis"),
     (lambda x: x[0, 10], "IndexError"),
 ])
