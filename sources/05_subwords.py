@@ -34,7 +34,7 @@
 # of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
 #
 # **Time.** About 75 minutes to read and do the four exercises. Running every cell takes
-# about 20 seconds on a 2-core laptop CPU (up to a minute when it is busy with other
+# about 30 seconds on a 2-core laptop CPU (up to a minute when it is busy with other
 # work; most of it training two fastText models), under 1 GB of memory; no GPU, no
 # internet.
 #
@@ -138,7 +138,7 @@ for word in ["where", "the", "unfriendliness"]:
 
 # %% [markdown]
 # A 14-letter word has 50 n-grams, *the* has 6 (including `<the>` itself: the word and
-# the n-gram `<the>` are still two different rows, see section 4). Most n-grams of
+# the n-gram `<the>` are still two different rows: section 4 shows the word's own row). Most n-grams of
 # *unfriendliness* also occur in *friend*, *friendly*, *unkindness*, *liveliness*... so
 # their vectors are trained by all those words at once. That is how rare and unseen
 # words get sensible vectors.
@@ -300,6 +300,9 @@ for name, seconds, wps, ws, an in rows:
     print(f"{name:30} {seconds:8.1f} {wps:9,.0f} {ws:12.3f} {an:10.1%}")
 
 # %% [markdown]
+# (words/s counts the *effective* words, those left after subsampling drops frequent
+# words, as gensim counts them.)
+#
 # Both learn vectors of about the same (modest) quality from the same text: you should
 # see a WordSim-353 Spearman correlation of **0.12** for both, and **5.8 %** (ours) and
 # **4.2 %** (gensim) of the analogies right (a third of a million words is little;
@@ -309,7 +312,8 @@ for name, seconds, wps, ws, an in rows:
 # Compiled gensim updating one pair at a time is usually faster than our batched tensor
 # operations on one thread; read the times in the table: they depend on your machine and
 # on what else it is running.
-# `benchmarks/fasttext_oov.py` compares both on the full 7.7M-word corpus (5 epochs,
+# The script `benchmarks/fasttext_oov.py` of the course repository compares both on the
+# full 7.7M-word corpus (5 epochs,
 # 100 dimensions): there ours reaches a WordSim-353 correlation of 0.63 and 67 % of the
 # analogies (gensim: 0.60 and 65 %), and 300 words deleted from the training text find a
 # word of the same stem among their 10 nearest neighbours 77 % of the time (gensim: 72 %).
@@ -352,9 +356,9 @@ neighbour_table(unseen)
 #
 # * *kingdoms* finds *kingdom* first in both: the shared n-grams `<kin`, `kingdo`,
 #   `ngdom` carry it.
-# * *unfriendliness* finds other *-ness* words (*uneasiness*, *eagerness*, *selfishness*)
-#   and *-less* words (*endless*, *restless*): the suffix n-grams `ness>`, `ess>`, `less`
-#   weigh a lot. (*friendliness* is not in this small vocabulary.)
+# * *unfriendliness* finds other *-ness* words (*uneasiness*, *eagerness*, *selfishness*
+#   in ours; *awareness*, *likeness*, *sweetness* in gensim's) and, in ours, *-less* words
+#   (*endless*, *restless*): the suffix n-grams `ness>`, `ess>`, `less` weigh a lot. (*friendliness* is not in this small vocabulary.)
 # * *microbiology* finds *geography* and *etymology* (the n-grams of *-ology*, *-logy*).
 # * *freindship* (a typo) finds *scholarship* in ours, then noise; in gensim's, noise
 #   only (*muzzle*, *loosestrife*...; with 2 worker threads gensim found *scholarship* in
@@ -363,7 +367,7 @@ neighbour_table(unseen)
 # * *dictionarylike* and *unhappily* get a mixed bag: with so little training, the many
 #   n-grams of a long word average out to a vague vector, and suffixes (`ion`, `ly>`) win.
 #
-# Notice also how high all the cosines are (printed as 1.00): after a short training all
+# Notice also how high all the cosines are (printed as 0.99 or 1.00): after a short training all
 # fastText vectors share a large common direction, a known property of subword models.
 # **Rankings** are informative, the cosine values themselves much less so. More text and
 # more epochs sharpen them (see the benchmark).
@@ -495,19 +499,23 @@ for step in range(1, 6):
 # %%
 from embedlab.subword_tokenizers import WordPiece, learn_bpe
 
-word_counts = {w: c for w, c in counts.items() if c >= 2}
+# learn_bpe takes plain words with their counts ({word: count}) and splits them into
+# symbols itself, unlike bpe_merge_step's {("t", "h", "e", "</w>"): count, ...}.
+corpus_word_counts = {w: c for w, c in counts.items() if c >= 2}
 started = time.perf_counter()
-bpe = learn_bpe(word_counts, 4000)
-wp_bpe = learn_bpe(word_counts, 4000, end_of_word_suffix="", continuing_subword_prefix="##")
+bpe = learn_bpe(corpus_word_counts, 4000)
+wp_bpe = learn_bpe(corpus_word_counts, 4000, end_of_word_suffix="", continuing_subword_prefix="##")
 wordpiece = WordPiece(wp_bpe.vocab)
-print(f"learned {bpe} and {wordpiece} from {len(word_counts):,} words in {time.perf_counter() - started:.1f} s")
+print(f"learned {bpe} and {wordpiece} from {len(corpus_word_counts):,} words in "
+      f"{time.perf_counter() - started:.1f} s")
 print("first merges:", bpe.merges[:12])
 for word in ["the", "kingdom", "unfriendliness", "freindship", "dictionarylike", "gödel"]:
     print(f"{word:>15}  BPE: {' '.join(bpe.encode_word(word)):34} WordPiece: {' '.join(wordpiece.encode_word(word))}")
 
 # %% [markdown]
 # The first merges are the most frequent pairs of English: `t h`, `i n`, then
-# `th e</w>` (the word *the*), `o f</w>` (*of*), `in g</w>` (*-ing*). Frequent words
+# `th e</w>` (the word *the*), `a n`, `o f</w>` (*of*), `e r`, `e d</w>` (*-ed*), and 12th
+# `in g</w>` (*-ing*). Frequent words
 # become one token (*the*, *kingdom*); rare and unseen words split into a few pieces,
 # some meaningful (*un ... ess*, *fre in d ship*, *... like*); a character never seen in
 # training (the *ö* of *gödel*) becomes `[UNK]` in BPE, and makes the whole word `[UNK]`
