@@ -434,9 +434,12 @@ print(f"\n(pairs with both words in the vocabulary: WordSim {r['wordsim353'].n_p
 # beats it on SimLex-999 (0.309 against 0.248); a wider window helps GloVe a little (0.578
 # at window 15, 0.562 at 30) but PPMI + SVD stays above 0.69. SWIVEL, on the same matrix, reaches
 # **0.720** on WordSim-353 (SimLex-999 0.419, analogies 0.313), ahead of PPMI + SVD on
-# all three (0.708, 0.344, 0.277). So at this corpus size SWIVEL beats LSA and GloVe
-# does not, in line with Levy, Goldberg and Dagan (2015), who found PPMI + SVD
-# competitive with GloVe at this scale. `docs/benchmarks.md` has the tables. GloVe's
+# all three (0.708, 0.344, 0.277). So at this corpus size SWIVEL beats notebook 02's LSA
+# and GloVe does not, in line with Levy, Goldberg and Dagan (2015), who found PPMI + SVD
+# competitive with GloVe at this scale. GloVe does beat the original LSA of Deerwester et
+# al. (1990), the SVD of a word × *document* TF-IDF matrix, on all three scores (0.549
+# against 0.495 on WordSim-353): which words share a window says more about meaning than
+# which words share a document. `docs/benchmarks.md` has the tables. GloVe's
 # published advantage comes with billions of words, as in the pretrained vectors below.
 #
 # ## 7. Pretrained GloVe: 6 billion words
