@@ -153,13 +153,21 @@ def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[S
     becomes "aa a"); words that become the same symbols add up their counts. When no
     word has two symbols, returns ``(None, word_counts)``. The input dict is not changed.
     """
-    best = _best_pair(pair_counts(word_counts))
+    return _merge_step_parts(word_counts)
+
+
+def _merge_step_parts(word_counts, count=pair_counts, choose=_best_pair, merge=merge_symbols, add_up=True):
+    """``bpe_merge_step`` in its four parts: count the pairs, choose one, merge it in every
+    word, add up the counts of words that become the same. Each mistake below swaps one
+    part for a wrong one, so it differs from the reference in that part only."""
+    counts = count(word_counts)
+    best = choose(counts) if counts else None
     if best is None:
         return None, dict(word_counts)
     merged: dict[Symbols, int] = {}
     for symbols, freq in word_counts.items():
-        new = merge_symbols(symbols, best)
-        merged[new] = merged.get(new, 0) + freq
+        new = merge(symbols, best)
+        merged[new] = merged.get(new, 0) + freq if add_up else freq
     return best, merged
 
 
@@ -167,141 +175,99 @@ def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[S
          "word's count for every occurrence of a pair (counts[pair] += freq), since a word seen "
          "500 times contributes its pairs 500 times.")
 def _merge_step_unweighted(word_counts):
-    counts: Counter = Counter()
-    for symbols in word_counts:
-        for pair in zip(symbols, symbols[1:]):
-            counts[pair] += 1
-    best = _best_pair(counts)
-    if best is None:
-        return None, dict(word_counts)
-    return best, _merge_all(word_counts, best)
+    return _merge_step_parts(word_counts, count=lambda wc: pair_counts(dict.fromkeys(wc, 1)))
 
 
 @mistake("05.bpe_merge_step", "Ties are broken by the order in which pairs were first seen "
          "(Counter.most_common / max keep the first). Break them alphabetically: "
          "min(counts, key=lambda p: (-counts[p], p)).")
 def _merge_step_first_seen_tie(word_counts):
-    counts = pair_counts(word_counts)
-    if not counts:
-        return None, dict(word_counts)
-    best = counts.most_common(1)[0][0]
-    return best, _merge_all(word_counts, best)
+    return _merge_step_parts(word_counts, choose=lambda counts: counts.most_common(1)[0][0])
 
 
 @mistake("05.bpe_merge_step", "Ties went to the alphabetically LAST pair (max keeps the largest "
          "(count, pair)). Among equally frequent pairs take the FIRST in alphabetical order: "
          "min(counts, key=lambda p: (-counts[p], p)).")
 def _merge_step_last_tie(word_counts):
-    counts = pair_counts(word_counts)
-    if not counts:
-        return None, dict(word_counts)
-    best = max(counts, key=lambda pair: (counts[pair], pair))
-    return best, _merge_all(word_counts, best)
+    return _merge_step_parts(word_counts, choose=lambda counts: max(counts, key=lambda p: (counts[p], p)))
 
 
 @mistake("05.bpe_merge_step", "A pair that occurs twice in one word was counted once: count every "
          "occurrence (for 'a a a', the pair ('a', 'a') occurs twice), each time adding the word's count.")
 def _merge_step_once_per_word(word_counts):
-    counts: Counter = Counter()
-    for symbols, freq in word_counts.items():
-        for pair in set(zip(symbols, symbols[1:])):
-            counts[pair] += freq
-    best = _best_pair(counts)
-    if best is None:
-        return None, dict(word_counts)
-    return best, _merge_all(word_counts, best)
+    def count_once(wc):
+        counts: Counter = Counter()
+        for symbols, freq in wc.items():
+            for pair in set(zip(symbols, symbols[1:])):
+                counts[pair] += freq
+        return counts
+
+    return _merge_step_parts(word_counts, count=count_once)
 
 
 @mistake("05.bpe_merge_step", "The word was scanned from right to left: 'a a a' became 'a aa'. "
          "Scan left to right, so that it becomes 'aa a'.")
 def _merge_step_right_to_left(word_counts):
-    best = _best_pair(pair_counts(word_counts))
-    if best is None:
-        return None, dict(word_counts)
-    out: dict = {}
-    for symbols, freq in word_counts.items():
+    def merge_from_the_right(symbols, pair):
         new, i = [], len(symbols) - 1
         while i >= 0:
-            if i >= 1 and (symbols[i - 1], symbols[i]) == best:
+            if i >= 1 and (symbols[i - 1], symbols[i]) == pair:
                 new.append(symbols[i - 1] + symbols[i])
                 i -= 2
             else:
                 new.append(symbols[i])
                 i -= 1
-        key = tuple(reversed(new))
-        out[key] = out.get(key, 0) + freq
-    return best, out
+        return tuple(reversed(new))
+
+    return _merge_step_parts(word_counts, merge=merge_from_the_right)
 
 
 @mistake("05.bpe_merge_step", "Two words that become the same symbols after the merge (('a', 'b', 'c') "
          "and ('ab', 'c') both become ('ab', 'c')) must ADD their counts: "
          "new[merged] = new.get(merged, 0) + count, not new[merged] = count.")
 def _merge_step_overwrite(word_counts):
-    best = _best_pair(pair_counts(word_counts))
-    if best is None:
-        return None, dict(word_counts)
-    return best, {merge_symbols(s, best): f for s, f in word_counts.items()}
-
-
-def _merge_all(word_counts, best):
-    out: dict = {}
-    for symbols, freq in word_counts.items():
-        new = merge_symbols(symbols, best)
-        out[new] = out.get(new, 0) + freq
-    return out
+    return _merge_step_parts(word_counts, add_up=False)
 
 
 @mistake("05.bpe_merge_step", "Overlapping pairs were merged twice: in 'a a a', after merging "
          "the first two symbols, skip BOTH of them (i += 2) before looking for the next pair, "
          "which gives 'aa a', not 'aa aa'.")
 def _merge_step_overlap(word_counts):
-    best = _best_pair(pair_counts(word_counts))
-    if best is None:
-        return None, dict(word_counts)
-    out = {}
-    for symbols, freq in word_counts.items():
+    def merge_overlapping(symbols, pair):
         new, i = [], 0
         while i < len(symbols):
-            if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
+            if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
                 new.append(symbols[i] + symbols[i + 1])
                 if i + 2 == len(symbols):
                     break
             else:
                 new.append(symbols[i])
             i += 1
-        out[tuple(new)] = out.get(tuple(new), 0) + freq
-    return best, out
+        return tuple(new)
+
+    return _merge_step_parts(word_counts, merge=merge_overlapping)
 
 
 @mistake("05.bpe_merge_step", "str.replace on the space-joined symbols also matches across symbol "
          "boundaries: ' '.join(('ab', 'c')).replace('b c', 'bc') gives 'abc'. Compare whole "
          "symbols (symbols[i] == a and symbols[i + 1] == b) instead.")
 def _merge_step_str_replace(word_counts):
-    best = _best_pair(pair_counts(word_counts))
-    if best is None:
-        return None, dict(word_counts)
-    out = {}
-    for symbols, freq in word_counts.items():
-        new = tuple(" ".join(symbols).replace(" ".join(best), "".join(best)).split(" "))
-        out[new] = out.get(new, 0) + freq
-    return best, out
+    return _merge_step_parts(word_counts, merge=lambda symbols, pair: tuple(
+        " ".join(symbols).replace(" ".join(pair), "".join(pair)).split(" ")))
 
 
 @mistake("05.bpe_merge_step", "The pair was merged only at its first occurrence in each word: "
          "merge EVERY occurrence, scanning the whole word left to right.")
 def _merge_step_first_only(word_counts):
-    best = _best_pair(pair_counts(word_counts))
-    if best is None:
-        return None, dict(word_counts)
-    out = {}
-    for symbols, freq in word_counts.items():
+    def merge_first(symbols, pair):
         new = list(symbols)
         for i in range(len(new) - 1):
-            if (new[i], new[i + 1]) == best:
+            if (new[i], new[i + 1]) == pair:
                 new[i:i + 2] = [new[i] + new[i + 1]]
                 break
-        out[tuple(new)] = out.get(tuple(new), 0) + freq
-    return best, out
+        return tuple(new)
+
+    return _merge_step_parts(word_counts, merge=merge_first)
 
 
 # ---------------------------------------------------------------------------

@@ -4,8 +4,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import sys
+from pathlib import Path
 
 import pytest
+
+# The scripts in tools/ (build_notebooks, nbgrader_roundtrip) are imported by name in the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 # Set before anything imports huggingface_hub or transformers.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -1,7 +1,6 @@
 """Tests of tools/build_notebooks.py on a small fixture source (tests/fixtures/sources/)."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -11,23 +10,13 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
+import build_notebooks as bn  # tools/, on the path through conftest.py
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
 FIXTURE = FIXTURE_SOURCES / "99_fixture.py"
 SCRIPT = ROOT / "tools" / "build_notebooks.py"
 
-
-def _load_build_module():
-    if "build_notebooks" in sys.modules:  # the other test module loaded it already
-        return sys.modules["build_notebooks"]
-    spec = importlib.util.spec_from_file_location("build_notebooks", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bn = _load_build_module()
 
 def _code(nb) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "code")

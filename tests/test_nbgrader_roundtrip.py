@@ -4,25 +4,9 @@ Notebook 01 only (about 30 s); `make check-nbgrader` runs every notebook.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "tools" / "nbgrader_roundtrip.py"
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("nbgrader_roundtrip", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load()
+import nbgrader_roundtrip as rt  # tools/, on the path through conftest.py
 
 
 @pytest.mark.slow

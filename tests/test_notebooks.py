@@ -18,15 +18,15 @@ the harness itself is tested even before the course has notebooks.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+import build_notebooks as bn  # tools/, on the path through conftest.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(p for p in (ROOT / "sources").glob("[0-9][0-9]_*.py"))
@@ -35,19 +35,6 @@ CELL_TIMEOUT = 180  # seconds per cell
 
 PASSED = re.compile(r"passed (\d+)/(\d+) cases")
 NOT_IMPLEMENTED = "not implemented yet"
-
-
-def _load_build_module():
-    if "build_notebooks" in sys.modules:  # the other test module loaded it already
-        return sys.modules["build_notebooks"]
-    spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bn = _load_build_module()
 
 
 def kernel_env() -> dict[str, str]:
