@@ -153,13 +153,21 @@ def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[S
     becomes "aa a"); words that become the same symbols add up their counts. When no
     word has two symbols, returns ``(None, word_counts)``. The input dict is not changed.
     """
-    return _merge_step_parts(word_counts)
+    best = _best_pair(pair_counts(word_counts))
+    if best is None:
+        return None, dict(word_counts)
+    merged: dict[Symbols, int] = {}
+    for symbols, freq in word_counts.items():
+        new = merge_symbols(symbols, best)
+        merged[new] = merged.get(new, 0) + freq       # two words may become the same symbols
+    return best, merged
 
 
 def _merge_step_parts(word_counts, count=pair_counts, choose=_best_pair, merge=merge_symbols, add_up=True):
-    """``bpe_merge_step`` in its four parts: count the pairs, choose one, merge it in every
-    word, add up the counts of words that become the same. Each mistake below swaps one
-    part for a wrong one, so it differs from the reference in that part only."""
+    """``bpe_merge_step`` (above) in its four parts, each replaceable: count the pairs,
+    choose one, merge it in every word, add up the counts of words that become the same.
+    Each mistake below swaps one part for a wrong one, so it differs from the reference
+    in that part only (``test_merge_step_parts_are_the_reference`` checks the defaults)."""
     counts = count(word_counts)
     best = choose(counts) if counts else None
     if best is None:

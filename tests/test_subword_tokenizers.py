@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 import tokenizers  # noqa: F401  (Hugging Face tokenizers: the trusted implementation we compare with)
 
@@ -188,3 +189,14 @@ def test_merge_step_exercise_catalogue():
     for m in ex.mistakes:
         result = check(m.impl, "05.bpe_merge_step", quiet=True)
         assert not result.passed and result.hint == m.hint, (m.name, result.message)
+
+
+def test_merge_step_parts_are_the_reference():
+    # The mistakes are _merge_step_parts with one part swapped: with none swapped it must
+    # be the reference, or a mistake could differ from the reference in two ways at once.
+    from embedlab.subword_tokenizers import _merge_step_parts
+
+    ex = get_exercise("05.bpe_merge_step")
+    for case in ex.cases(np.random.default_rng(0)):
+        assert _merge_step_parts(*case.args) == ex.reference(*case.args), case.label
+    assert check(_merge_step_parts, "05.bpe_merge_step", quiet=True).passed
