@@ -103,6 +103,27 @@ def test_learner_and_solution_share_cell_ids_and_check_cells():
     assert len(demo) == 1 and demo[0].metadata["tags"] == [bn.DEMO_TAG]
 
 
+def test_expect_cells_only_in_the_tests_build():
+    for version in bn.VERSIONS:
+        published = bn.build_notebook(FIXTURE, version)
+        assert "EXPECT-TOKEN" not in _all(published)
+        tested = bn.build_notebook(FIXTURE, version, expectations=True)
+        expect = [c for c in tested.cells if "EXPECT-TOKEN" in c.source]
+        assert len(expect) == 1 and expect[0].id.startswith("expect-")
+        # the published cells keep their ids, and the expect cell runs right after the print
+        assert [c.id for c in tested.cells if c is not expect[0]] == [c.id for c in published.cells]
+        position = tested.cells.index(expect[0])
+        assert "print(doubled)" in tested.cells[position - 1].source
+
+
+@pytest.mark.parametrize("body", ["check(double)", "def f():\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION"])
+def test_expect_cell_must_be_plain_assertions(tmp_path, body):
+    src = tmp_path / "01_expect.py"
+    src.write_text(f'# %%\nx = 1\n\n# %% tags=["expect"]\n{body}\n')
+    with pytest.raises(bn.BuildError, match="expect"):
+        bn.build_notebook(src, "learner")
+
+
 def test_build_is_deterministic(sources, tmp_path):
     out = tmp_path / "notebooks"
     written = bn.build(sources, out, verbose=False)

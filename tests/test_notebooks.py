@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 import build_notebooks as bn  # tools/, on the path through conftest.py
 
@@ -63,7 +64,7 @@ def output_text(cell) -> str:
 
 def execute(source: Path, version: str, workdir: Path):
     """Build ``version`` of ``source`` into ``workdir/notebooks`` and run it; return the result."""
-    nb = bn.build_notebook(source, version)
+    nb = bn.build_notebook(source, version, expectations=True)   # with the "expect" cells
     notebooks = workdir / "notebooks"
     folder = notebooks if version == "learner" else notebooks / bn.SOLUTIONS_SUBDIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -136,7 +137,18 @@ def test_harness_on_fixture(version, tmp_path, monkeypatch):
     assert len(checks) == 1
     if version == "solution":
         assert "passed 2/2 cases" in output_text(checks[0])
+    assert [c for c in nb.cells if bn.EXPECT_TAG in c.metadata.get("tags", [])]   # they ran
     # The verifiers must catch the opposite version's outputs.
     other = "learner" if version == "solution" else "solution"
     with pytest.raises(AssertionError):
         VERIFY[other](nb, FIXTURE.stem)
+
+
+@pytest.mark.notebook
+def test_a_false_expectation_fails_the_notebook(tmp_path, monkeypatch):
+    source = tmp_path / "sources" / FIXTURE.name
+    source.parent.mkdir()
+    source.write_text(FIXTURE.read_text().replace("== [2.0, 4.0]", "== [2.0, 5.0]"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CellExecutionError, match="the text says"):
+        execute(source, "solution", tmp_path)

@@ -80,6 +80,11 @@ RAISES_TAG = "raises-exception"  # nbclient and JupyterLab: this cell is expecte
 # A check cell tagged "demo" shows check() on purpose-made wrong code: it is not graded
 # (not an nbgrader test cell) and the tests do not require it to pass.
 DEMO_TAG = "demo"
+# A code cell tagged "expect" asserts what the text around it says the learner should see
+# ("about 0.028", "42 of 156"). It is in no published version: only the tests run it, in
+# both versions (build_notebook(..., expectations=True)), so a stated result that drifts
+# from what the notebook prints fails CI.
+EXPECT_TAG = "expect"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # language_info without a version number, so that it does not change between machines.
@@ -312,8 +317,12 @@ def read_source(path: Path):
     return jupytext.read(path, fmt="py:percent")
 
 
-def build_notebook(source: Path, version: str):
-    """The ``version`` ("learner", "solution" or "nbgrader") notebook of ``source``."""
+def build_notebook(source: Path, version: str, expectations: bool = False):
+    """The ``version`` ("learner", "solution" or "nbgrader") notebook of ``source``.
+
+    expectations: keep the cells tagged "expect" (for the tests); published notebooks
+    leave them out. Cell ids count the other cells only, so they do not depend on it.
+    """
     if version not in VERSIONS:
         raise ValueError(f"version must be one of {VERSIONS}, not {version!r}")
     text_nb = read_source(source)
@@ -322,12 +331,21 @@ def build_notebook(source: Path, version: str):
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = copy.deepcopy(LANGUAGE_INFO)
     used_ids: set[str] = set()
+    published = 0       # cells that are not "expect" cells, for the ids
 
     for index, cell in enumerate(text_nb.cells):
-        cell_id = f"cell-{index:02d}"
         where = f"{source.name}, cell {index + 1} ({cell.cell_type}), "
         text = cell.source.rstrip()
         metadata = _clean_metadata(cell.metadata)
+        if EXPECT_TAG in metadata.get("tags", []):
+            if cell.cell_type != "code" or find_code_regions(text, where) or is_check_cell(text):
+                raise BuildError(f"{where}an \"expect\" cell must be a code cell of plain assertions "
+                                 "(no solution region, no check() call)")
+            if expectations:
+                nb.cells.append(new_code_cell(text, id=f"expect-{index:02d}", metadata=metadata))
+            continue
+        cell_id = f"cell-{published:02d}"
+        published += 1
         if cell.cell_type == "code":
             regions = find_code_regions(text, where)
             checks = is_check_cell(text) and DEMO_TAG not in metadata.get("tags", [])
