@@ -97,6 +97,13 @@ tiny_index = {w: i for i, w in enumerate(tiny_words)}
 tiny_counts = cooccurrence_matrix(tiny_docs, tiny_index, window=2, weighting="uniform")
 show_table(tiny_counts.toarray(), tiny_words, tiny_words, fmt="{:.0f}")
 
+# %% tags=["expect"]
+_tiny = tiny_counts.toarray()
+_cat_row = {w: int(_tiny[tiny_index["cat"], j]) for w, j in tiny_index.items()}
+assert _cat_row == {"cat": 0, "chases": 1, "dog": 0, "drinks": 1, "milk": 1, "the": 3, "water": 0}, \
+    f"the text says cat: 3 with the, 1 with chases, drinks and milk, 0 with dog; the notebook computed {_cat_row}"
+assert (_tiny == _tiny.T).all(), "the text says the matrix is symmetric, the notebook computed an asymmetric one"
+
 # %% [markdown]
 # Read a row: *cat* was seen 3 times within two words of *the* (once in "the cat drinks
 # milk", twice in "the cat chases the dog": the first *the* is its neighbour, the second is
@@ -160,6 +167,13 @@ cooccurrence_counts = embedlab.yours_or_reference(cooccurrence_counts)
 sentence = np.array([tiny_index[w] for w in "the cat chases the dog".split()])
 show_table(cooccurrence_counts(sentence, len(tiny_words), 2), tiny_words, tiny_words, fmt="{:.1f}")
 
+# %% tags=["expect"]
+_sent = cooccurrence_counts(sentence, len(tiny_words), 2)
+_the = tiny_index["the"]
+for _other, _claimed in [("chases", 1.5), ("the", 0.0), ("dog", 1.0)]:
+    _got = _sent[_the, tiny_index[_other]]
+    assert _got == _claimed, f"the text says the-{_other} is {_claimed}, the notebook computed {_got}"
+
 # %% [markdown]
 # *the* and *chases* are neighbours once (weight 1) and two apart once (the first *the*,
 # weight 1/2): 1.5. The two *the* are 3 apart, outside the window, so the *the*-*the* cell
@@ -191,6 +205,19 @@ counts = cooccurrence_matrix(docs, key_to_index, window=5)   # harmonic weights,
 print(f"co-occurrence matrix {counts.shape}, {counts.nnz:,} non-zero cells "
       f"({counts.nnz / counts.shape[0] ** 2:.1%} of all), in {time.perf_counter() - started:.1f} s")
 
+# %% tags=["expect"]
+_n_tokens = sum(map(len, docs))
+assert round(_n_tokens / 1e6) == 1, f"the text says about 1 million tokens, the notebook counted {_n_tokens:,}"
+assert sorted(corpus.sources()) == ["austen", "devil", "fortunes", "gcide", "kjv", "wiki", "wordnet"], \
+    f"the text lists GCIDE, WordNet, KJV, Austen, Devil's Dictionary, fortunes, Wikipedia; got {list(corpus.sources())}"
+assert len(words) == 10_000 and all_counts[:10_000].min() >= 5, \
+    f"the text says we keep 10,000 words seen >= 5 times, the notebook kept {len(words):,}"
+assert counts.shape == (10_000, 10_000), f"the text implies a 10,000 x 10,000 matrix, the notebook built {counts.shape}"
+assert round(counts.nnz / 1e6, 2) == 2.16, \
+    f"the text says about 2.16 million non-zero cells, the notebook counted {counts.nnz:,}"
+assert round(100 * counts.nnz / counts.shape[0] ** 2, 1) == 2.2, \
+    f"the text says 2.2 % of the matrix is non-zero, the notebook computed {counts.nnz / counts.shape[0] ** 2:.2%}"
+
 
 # %%
 def top_contexts(matrix, word, k=8):
@@ -202,6 +229,18 @@ def top_contexts(matrix, word, k=8):
 
 for word in ["king", "wine", "monday"]:
     print(f"{word:>7}: {top_contexts(counts, word)}")
+
+# %% tags=["expect"]
+def _top_words(matrix, word, k=8):
+    """The k context words that top_contexts prints for word, best first."""
+    row = matrix[key_to_index[word]].toarray().ravel()
+    return [words[j] for j in np.argsort(-row, kind="stable")[:k]]
+
+
+for _word in ["king", "wine", "monday"]:
+    _top = _top_words(counts, _word)
+    assert {"the", "of", "and", "to"} <= set(_top), \
+        f"the text says the, of, and, to top the raw-count row of {_word}, the notebook shows {_top}"
 
 # %% [markdown]
 # You should see about **2.16 million** non-zero cells (2.2 % of the matrix), counted in
@@ -277,6 +316,17 @@ ppmi_matrix = embedlab.yours_or_reference(ppmi_matrix)
 
 show_table(ppmi_matrix(tiny_counts.toarray(), alpha=1.0), tiny_words, tiny_words)
 
+# %% tags=["expect"]
+_tiny_ppmi = ppmi_matrix(tiny_counts.toarray(), alpha=1.0)
+for (_a, _b), _claimed in {("dog", "water"): 1.22, ("milk", "cat"): 1.04, ("milk", "drinks"): 1.04,
+                           ("the", "cat"): 0.64, ("the", "drinks"): 0.23}.items():
+    _got = _tiny_ppmi[tiny_index[_a], tiny_index[_b]]
+    assert round(_got, 2) == _claimed, f"the text says PPMI {_a}-{_b} = {_claimed}, the notebook computed {_got:.3f}"
+assert _tiny_ppmi.max() == _tiny_ppmi[tiny_index["dog"], tiny_index["water"]], \
+    f"the text says dog-water has the largest PPMI, the notebook's largest is {_tiny_ppmi.max():.3f}"
+assert tiny_counts.toarray().max() == tiny_counts[tiny_index["the"], tiny_index["cat"]] == 3, \
+    f"the text says the-cat (3) is the largest count, the notebook's largest is {tiny_counts.toarray().max()}"
+
 # %% [markdown]
 # The largest values now go to pairs of rarer words seen together: *dog*-*water* 1.22,
 # *milk*-*cat* and *milk*-*drinks* 1.04. *the* has the largest counts (3 with *cat*) but
@@ -289,6 +339,22 @@ weights = ppmi(counts, alpha=0.75)
 print(f"PPMI matrix: {weights.nnz:,} positive cells in {time.perf_counter() - started:.2f} s")
 for word in ["king", "wine", "monday"]:
     print(f"{word:>7}: {top_contexts(weights, word)}")
+
+# %% tags=["expect"]
+assert weights.nnz <= counts.nnz, f"the text says PPMI is at least as sparse, {weights.nnz:,} > {counts.nnz:,}"
+for _word, _claimed in {"king": ["nebuchadnezzar", "assyria", "zedekiah", "solomon", "arthur"],
+                        "wine": ["wine", "bottles", "grape", "drank", "gooseberry", "birch", "cape", "vault"],
+                        "monday": ["fortnight", "saturday", "sunday", "week", "kitty", "thither"]}.items():
+    _top = _top_words(weights, _word)
+    assert set(_claimed) <= set(_top), \
+        f"the text names {_claimed} among the top PPMI contexts of {_word}, the notebook shows {_top}"
+    assert not {"the", "of", "and", "to"} & set(_top), \
+        f"the text says the function words are gone from {_word}'s PPMI contexts, the notebook shows {_top}"
+assert _top_words(weights, "wine")[0] == "wine", \
+    f"the text says wine is its own strongest context, the notebook shows {_top_words(weights, 'wine')}"
+_wine = key_to_index["wine"]
+assert round(counts[_wine, _wine]) == 32, \
+    f"the text says the wine-wine cell is 32 in the harmonic counts, the notebook computed {counts[_wine, _wine]:.2f}"
 
 # %% [markdown]
 # You should see the function words gone: *king*'s strongest contexts are now kings and
@@ -337,8 +403,23 @@ for name, res in results.items():
     print(f"{name:>25}: " + "; ".join(f"{k} Spearman {v.spearman:.3f} on {v.n_pairs} pairs"
                                       for k, v in res.items()))
 
+# %% tags=["expect"]
+_pairs = {(a, b): s for a, b, s in corpus.load_word_pairs("wordsim353")}
+assert _pairs[("tiger", "cat")] == 7.35 and _pairs[("king", "cabbage")] == 0.23, \
+    f"the text says tiger-cat 7.35, king-cabbage 0.23; the data say " \
+    f"{_pairs[('tiger', 'cat')]}, {_pairs[('king', 'cabbage')]}"
+_raw, _pp = results["raw counts (10,000 dims)"], results["PPMI (10,000 dims)"]
+for _test, _before in [("WordSim-353", 0.16), ("SimLex-999", 0.06)]:
+    _r, _p = _raw[_test].spearman, _pp[_test].spearman
+    assert round(_r, 2) == _before, f"the text says raw counts give {_test} {_before}, the notebook computed {_r:.3f}"
+    assert _p > 3 * _r, f"the text says PPMI more than triples {_test} ({_r:.3f} -> {_p:.3f})"
+_p = _pp["SimLex-999"].spearman
+assert round(_p, 2) == 0.27, f"the text says PPMI gives SimLex-999 0.27, the notebook computed {_p:.3f}"
+_p = _pp["WordSim-353"].spearman
+assert round(_p, 2) == 0.53, f"the text says PPMI gives WordSim-353 0.53, the notebook computed {_p:.3f}"
+
 # %% [markdown]
-# PPMI more than triples the WordSim-353 correlation of raw counts (about **0.16 -> 0.54**)
+# PPMI more than triples the WordSim-353 correlation of raw counts (about **0.16 -> 0.53**)
 # and SimLex's (**0.06 -> 0.27**). Reweighting matters more than anything else in this
 # notebook.
 #
@@ -400,6 +481,9 @@ mine, library = svd_embedding(tiny_ppmi, 2), lsa_vectors(tiny_ppmi, dim=2)
 print("same up to the sign of each column:",
       np.allclose(np.abs(mine), np.abs(library)))
 
+# %% tags=["expect"]
+assert np.allclose(np.abs(mine), np.abs(library)), "the text expects True (same up to signs), the notebook printed False"
+
 # %% [markdown]
 # Now 100 dimensions from the corpus's PPMI matrix (a few seconds):
 
@@ -410,6 +494,13 @@ svd_seconds = time.perf_counter() - started
 singular_values = np.linalg.norm(vectors, axis=0) ** 2       # |column k|^2 = s_k since |u_k| = 1
 print(f"LSA vectors {vectors.shape} in {svd_seconds:.1f} s; "
       f"top singular values {singular_values[:4].round(1)} ... {singular_values[-1]:.1f}")
+
+# %% tags=["expect"]
+assert vectors.shape == (10_000, 100), f"the text says (10000, 100) vectors, the notebook computed {vectors.shape}"
+_s1, _s2, _s100 = singular_values[0], singular_values[1], singular_values[-1]
+assert (round(_s1), round(_s2), round(_s100)) == (655, 311, 85), \
+    f"the text says s_1 about 655, s_2 311, s_100 about 85; the notebook computed {_s1:.1f}, {_s2:.1f}, {_s100:.1f}"
+assert round(_s1 / _s2) == 2, f"the text says s_1 is twice s_2, the notebook computed a ratio of {_s1 / _s2:.2f}"
 
 # %% [markdown]
 # A picture of what the SVD keeps: on the left, the singular values fall fast at first,
@@ -471,6 +562,13 @@ ax_p.set_title("PPMI + SVD vectors of five word groups (PCA to 2-D)")
 fig.tight_layout()
 plt.show()
 
+# %% tags=["expect"]
+for _word, _claimed in {"france": ["spain", "germany", "russia", "netherlands", "republic", "gulf", "northwestern"],
+                        "horse": ["racing", "carriage", "cart", "race", "coach", "riding", "saddle", "dog", "dogs"]}.items():
+    _near = [w for w, _ in evaluate.nearest_neighbours(vectors, words, query=_word, k=10)]
+    assert set(_claimed) <= set(_near), \
+        f"the text names {_claimed} among the 10 nearest neighbours of {_word}, the notebook finds {_near}"
+
 # %% [markdown]
 # You should see the first singular value (about 655) stand apart, twice the second
 # (311): that direction mostly says how frequent a word is. The others decrease slowly,
@@ -499,13 +597,26 @@ show_table([[res["WordSim-353"].spearman, res["SimLex-999"].spearman, res.get("a
            list(results), ["WordSim-353", "SimLex-999", "analogy"], fmt="{:.3f}")
 print(f"PPMI + SVD analogies: {lsa_results['analogy']}")
 
+# %% tags=["expect"]
+_ws, _sl, _an = lsa_results["wordsim353"].spearman, lsa_results["simlex999"].spearman, lsa_results["analogy"]
+assert (round(_ws, 2), round(_sl, 2), round(_an.accuracy, 2)) == (0.63, 0.29, 0.15), \
+    f"the text says 0.63, 0.29, 0.15; the notebook computed {_ws:.3f}, {_sl:.3f}, {_an.accuracy:.3f}"
+assert round(100 * _an.accuracy) == 15, \
+    f"the text says about 15 % of analogies, the notebook computed {_an.accuracy:.1%}"
+assert (_an.correct, _an.total) == (489, 3279), f"the text says 489 of 3,279 questions, the notebook got {_an}"
+assert _an.total + _an.skipped == 19_544, \
+    f"the text says Google's 19,544 questions, the notebook saw {_an.total + _an.skipped:,}"
+assert _ws > _pp["WordSim-353"].spearman and _sl > _pp["SimLex-999"].spearman, \
+    f"the text says the SVD improves on PPMI: {_ws:.3f} vs {_pp['WordSim-353'].spearman:.3f}, " \
+    f"{_sl:.3f} vs {_pp['SimLex-999'].spearman:.3f}"
+
 # %% [markdown]
 # Expected results (measured on the shipped data):
 #
 # | vectors | WordSim-353 | SimLex-999 | analogy |
 # |---|---|---|---|
 # | raw counts (10,000 dims) | 0.16 | 0.06 | — |
-# | PPMI (10,000 dims) | 0.54 | 0.27 | — |
+# | PPMI (10,000 dims) | 0.53 | 0.27 | — |
 # | PPMI + SVD (100 dims) | 0.63 | 0.29 | 0.15 (489 of 3,279 questions) |
 #
 # The SVD **improves** the similarity scores while keeping 1 % of the dimensions: by
@@ -520,9 +631,20 @@ for section, (right, total) in sections.items():
         print(f"{section:>28}: {right:4d} / {total:4d} = {right / total:.0%}")
 print("man : king = woman : ?", [w for w, _ in evaluate.analogy(vectors, words, a="man", b="king", c="woman")])
 
+# %% tags=["expect"]
+_rates = {s: r / t for s, (r, t) in sections.items() if t}
+assert max(_rates, key=_rates.get) == "family", \
+    f"the text says family questions work best, the notebook computed {_rates}"
+_big = {s: v for s, v in _rates.items() if sections[s][1] >= 30 and s != "family"}
+assert max(_big, key=_big.get) == "gram6-nationality-adjective", \
+    f"the text says nationality questions are among the best, the notebook computed {_big}"
+_answers = [w for w, _ in evaluate.analogy(vectors, words, a="man", b="king", c="woman")]
+assert _answers[:3] == ["son", "solomon", "queen"], \
+    f"the text says queen comes third behind son and solomon, the notebook answered {_answers}"
+
 # %% [markdown]
-# The "family" (*boy*:*girl* = *brother*:*sister*), plural and nationality questions
-# work best; *queen* comes third for "man : king = woman : ?", behind *son* and
+# The "family" (*boy*:*girl* = *brother*:*sister*) and nationality questions work best
+# (of the sections with at least 30 questions); *queen* comes third for "man : king = woman : ?", behind *son* and
 # *solomon*: in this corpus a king is mostly a biblical one. Which is the point of the
 # distributional hypothesis: the vectors know the corpus, not the world.
 #
@@ -535,8 +657,22 @@ print("man : king = woman : ?", [w for w, _ in evaluate.analogy(vectors, words, 
 lsa_model = SimpleNamespace(vectors=vectors, index_to_key=words)
 neighbour_explorer(lsa_model, default="monday", k=10, title="PPMI + SVD (100 dims): nearest neighbours")
 
+# %% tags=["expect"]
+for _word, _claimed in {"monday": ["saturday", "tuesday", "thursday", "friday", "week", "next", "day"],
+                        "france": ["spain", "germany"], "money": ["payment", "paid", "price"],
+                        "king": ["david", "judah", "israel", "solomon"], "doctor": ["lawyer"]}.items():
+    _near = [w for w, _ in evaluate.nearest_neighbours(vectors, words, query=_word, k=10)]
+    assert set(_claimed) <= set(_near), \
+        f"the text names {_claimed} among the 10 nearest neighbours of {_word}, the notebook finds {_near}"
+for _word, _absent in {"monday": ["fortnight", "date", "calendar", "barton"],
+                       "doctor": ["medical", "cure", "pregnant"]}.items():
+    _near = [w for w, _ in evaluate.nearest_neighbours(vectors, words, query=_word, k=10)]
+    assert not set(_absent) & set(_near), \
+        f"the text says window=10 brings {_absent} into the 10 neighbours of {_word} (so window=5 lacks them): {_near}"
+
 # %% [markdown]
-# You should see the other weekdays and *week* around *monday*, *spain* and *germany*
+# You should see most other weekdays (*saturday*, *tuesday*, *thursday*, *friday*) and
+# *week* around *monday*, *spain* and *germany*
 # next to *france*, *payment*, *paid* and *price* next to *money*, and for *king*:
 # *david*, *judah*, *israel*, *solomon*.
 #
@@ -561,6 +697,15 @@ show_table([[seconds, r["wordsim353"].spearman, r["simlex999"].spearman, r["anal
            ["embedlab lsa_vectors (PROPACK)", "sklearn TruncatedSVD (randomized)"],
            ["seconds", "WordSim-353", "SimLex-999", "analogy"], fmt="{:.3f}")
 print(f"top singular values: ours {singular_values[:3].round(2)}, sklearn {tsvd.singular_values_[:3].round(2)}")
+
+# %% tags=["expect"]
+assert (singular_values[:3].round(2) == tsvd.singular_values_[:3].round(2)).all(), \
+    f"the text says the top singular values agree to 2 decimals: {singular_values[:3]} vs {tsvd.singular_values_[:3]}"
+for _test, _ours, _theirs in [("wordsim353", 0.626, 0.632), ("simlex999", 0.292, 0.285), ("analogy", 0.149, 0.157)]:
+    _o, _t = (r[_test].accuracy if _test == "analogy" else r[_test].spearman for r in (lsa_results, sk_results))
+    assert (round(_o, 3), round(_t, 3)) == (_ours, _theirs), \
+        f"the text says {_test}: ours {_ours}, scikit-learn {_theirs}; the notebook computed {_o:.4f}, {_t:.4f}"
+    assert abs(_o - _t) < 0.01, f"the text says the {_test} scores agree within 0.01: {_o:.4f} vs {_t:.4f}"
 
 # %% [markdown]
 # The top singular values agree to the digits shown, and the scores agree within 0.01
@@ -628,6 +773,17 @@ for t, row in enumerate(lda.components_):
     top = " ".join(vocab_names[np.argsort(-row)[:10]])
     print(f"topic {t} ({share[t]:4.0%} of documents): {top}")
 
+# %% tags=["expect"]
+assert doc_topics.shape == (4000, 8), \
+    f"the text says 8 topics on 4,000 documents, the notebook fitted {doc_topics.shape}"
+assert min(len(docs[i]) for i in sample) >= 15, "the text says the documents have at least 15 tokens"
+_topics = [set(vocab_names[np.argsort(-row)[:10]]) for row in lda.components_]
+for _claimed in [{"shall", "lord", "unto", "thou", "thy", "god"}, {"time", "good", "said", "little", "man", "way"},
+                 {"species", "american", "north", "america", "tree"}, {"british", "war", "army", "states", "united"},
+                 {"acid", "chem", "blood"}, {"flowers", "yellow", "leaves"}, {"film", "motion", "animated", "computer"}]:
+    assert any(_claimed <= t for t in _topics), \
+        f"the text says some topic's top 10 words contain {sorted(_claimed)}, the notebook's topics are {_topics}"
+
 # %% [markdown]
 # You should see a topic of Bible words (*shall lord unto thou thy god*), one of stories
 # and sayings (*time good said little man way*), and topics of dictionary definitions
@@ -641,6 +797,20 @@ for t, row in enumerate(lda.components_):
 # %%
 show_table(by_source, [f"{s} ({(sample_sources == s).sum()} docs)" for s in source_names],
            [f"topic {t}" for t in range(8)])
+
+# %% tags=["expect"]
+_share = dict(zip(source_names, by_source))
+assert np.allclose(by_source.sum(axis=1), 1), \
+    f"the text says each row sums to 1, the notebook has {by_source.sum(axis=1)}"
+assert "lord" in _topics[0] and "god" in _topics[0], \
+    f"the text calls topic 0 the Bible topic, its words are {_topics[0]}"
+assert abs(_share["kjv"][0] - 0.94) < 0.01, \
+    f"the text says the Bible is about 94 % topic 0, the notebook computed {_share['kjv'][0]:.3f}"
+assert abs(_share["austen"][1] - 0.77) < 0.01, \
+    f"the text says Austen is about 77 % topic 1, the notebook computed {_share['austen'][1]:.3f}"
+for _source in ["gcide", "wordnet"]:
+    assert 0.05 <= _share[_source].min() and _share[_source].max() <= 0.2, \
+        f"the text says definitions spread over all the topics, {_source} has {_share[_source].round(2)}"
 
 # %% [markdown]
 # **LSA / PPMI + SVD versus LDA.** Both compress co-occurrence. The SVD gives dense
@@ -657,7 +827,7 @@ show_table(by_source, [f"{s} ({(sample_sources == s).sum()} docs)" for s in sour
 #   distance *d* by 1/d. The co-occurrence matrix is symmetric and very sparse.
 # * Raw counts are dominated by frequent words. **PPMI** = max(0, ln P(w,c) / P(w)P(c))
 #   keeps the surprising pairs; context smoothing ($\alpha$ = 0.75) tames rare contexts.
-#   On our corpus it lifts WordSim-353 from 0.16 to 0.54.
+#   On our corpus it lifts WordSim-353 from 0.16 to 0.53.
 # * A **truncated SVD** keeps the top *k* singular directions: $U_k S_k^{1/2}$ are dense
 #   word vectors (LSA). 100 dimensions beat the 10,000 sparse ones (0.63 on WordSim-353,
 #   0.29 on SimLex-999, 15 % of analogies).

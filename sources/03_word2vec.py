@@ -101,6 +101,17 @@ centres, contexts = skipgram_pairs(tiny_ids, tiny_doc_ids, windows, window=2)
 print("word ids:", tiny_ids.tolist(), " documents:", tiny_doc_ids.tolist())
 print(len(centres), "pairs:", [(tiny_words[a], tiny_words[b]) for a, b in zip(centres.tolist(), contexts.tolist())])
 
+# %% tags=["expect"]
+_tiny_pairs = [(tiny_words[a], tiny_words[b]) for a, b in zip(centres.tolist(), contexts.tolist())]
+assert sorted(b for a, b in _tiny_pairs if a == "cat") == sorted(["the", "sat", "on"]), \
+    f"the table says cat's contexts are the, sat, on; the notebook printed {_tiny_pairs}"
+assert sorted(b for a, b in _tiny_pairs if a == "on") == sorted(["cat", "sat", "the", "mat"]), \
+    f"the table says on's contexts are cat, sat, the, mat; the notebook printed {_tiny_pairs}"
+assert sorted(b for a, b in _tiny_pairs if a == "sat") == sorted(["the", "cat", "on", "the", "a", "dog"]), \
+    f"the text says sat has the, cat, on, the in document 1 (and a, dog only in document 2); the notebook printed {_tiny_pairs}"
+assert _tiny_pairs.count(("sat", "a")) == 1 and _tiny_pairs.count(("sat", "dog")) == 1, \
+    f"the text says only the second document's sat pairs with a and dog; the notebook printed {_tiny_pairs}"
+
 # %% [markdown]
 # Note that *sat* in the first document never pairs with *a* or *dog*: they are in another
 # document. word2vec.c also draws each position's window at random between 1 and `window`
@@ -164,6 +175,10 @@ check(sgns_loss)
 # %%
 sgns_loss = embedlab.yours_or_reference(sgns_loss)
 print(float(sgns_loss(torch.zeros(3, 4), torch.zeros(3, 4), torch.zeros(3, 5, 4))), "=", 6 * np.log(2))
+
+# %% tags=["expect"]
+assert round(float(sgns_loss(torch.zeros(3, 4), torch.zeros(3, 4), torch.zeros(3, 5, 4))), 2) == 4.16, \
+    f"the text says the loss of all-zero vectors is about 4.16, the notebook printed {float(sgns_loss(torch.zeros(3, 4), torch.zeros(3, 4), torch.zeros(3, 5, 4)))}"
 
 # %% [markdown]
 # ### Exercise 03.sgns_grad
@@ -237,6 +252,13 @@ for i in range(B):
 print("largest difference with autograd:          ", float((ours - c_autograd.grad).abs().max()))
 print("largest difference with finite differences:", float((ours - finite).abs().max()))
 
+# %% tags=["expect"]
+# (The text's 1.1e-16 and 8.6e-10 are last-bit rounding: only their size is asserted.)
+assert float((ours - c_autograd.grad).abs().max()) < 1e-15, \
+    f"the text says about 1e-16 against autograd, the notebook printed {float((ours - c_autograd.grad).abs().max()):.1e}"
+assert 1e-10 <= float((ours - finite).abs().max()) <= 1e-9, \
+    f"the text says about 1e-9 to 1e-10 against finite differences, the notebook printed {float((ours - finite).abs().max()):.1e}"
+
 # %% [markdown]
 # You should see about $10^{-16}$ against autograd (`1.1e-16` here: the same formula, rounded
 # differently, so the last bit of a float64) and about $10^{-9}$ to $10^{-10}$ against finite
@@ -299,6 +321,24 @@ for w in ["the", "god", "elizabeth", "zinc"]:
     i = key_to_index[w]
     print(f"{w:>10}: count {counts[i]:>6,}  frequency {unigram[i]:.5f}  noise probability {noise[i]:.5f}"
           f"  ({noise[i] / unigram[i]:.2f}x)")
+
+# %% tags=["expect"]
+assert round(sum(map(len, docs)) / 1e6, 2) == 1.03, \
+    f"the text says 1.03 million words, the notebook printed {sum(map(len, docs)):,}"
+assert len(words) == 16_675, f"the text says a vocabulary of 16,675 words, the notebook printed {len(words):,}"
+assert round(len(words), -3) == 17_000, f"the text says V is 17,000 here, the notebook has {len(words):,}"
+assert f"{unigram[key_to_index['the']]:.1%}" == "6.4%", \
+    f"the text says the is 6.4 % of the words, the notebook printed {unigram[key_to_index['the']]:.1%}"
+assert f"{noise[key_to_index['the']]:.1%}" == "1.7%", \
+    f"the text says the is drawn 1.7 % of the time, the notebook printed {noise[key_to_index['the']]:.1%}"
+assert counts[key_to_index["zinc"]] == 19, \
+    f"the text says zinc is seen 19 times, the notebook printed {counts[key_to_index['zinc']]}"
+assert round(noise[key_to_index["zinc"]] / unigram[key_to_index["zinc"]]) == 2, \
+    f"the text says zinc is drawn twice as often as its frequency, the notebook printed " \
+    f"{noise[key_to_index['zinc']] / unigram[key_to_index['zinc']]:.2f}x"
+assert noise[0] < unigram[0] and noise[-1] > unigram[-1], \
+    "the text says the 0.75 power takes probability from the most frequent words and gives it to the rest, " \
+    f"the notebook has {noise[0]:.5f} vs {unigram[0]:.5f} (most frequent), {noise[-1]:.2e} vs {unigram[-1]:.2e} (rarest)"
 
 # %% [markdown]
 # The power 0.75 takes probability from the most frequent words and gives it to the rest:
@@ -377,6 +417,17 @@ for w in ["the", "of", "god", "elizabeth"]:
 expected_kept = (keep * counts).sum()
 print(f"one epoch keeps about {expected_kept:,.0f} of {counts.sum():,} words ({expected_kept / counts.sum():.0%})")
 
+# %% tags=["expect"]
+assert f"{1 - expected_kept / counts.sum():.0%}" == "23%", \
+    f"the text says about 23 % of the words are dropped, the notebook computed {1 - expected_kept / counts.sum():.1%}"
+assert f"{keep[key_to_index['the']]:.0%}" == "14%", \
+    f"the text says the is kept 14 % of the time, the notebook printed {keep[key_to_index['the']]:.3f}"
+assert f"{keep[key_to_index['of']]:.0%}" == "16%", \
+    f"the text says of is kept 16 % of the time, the notebook printed {keep[key_to_index['of']]:.3f}"
+assert (keep[counts <= 2.6 * 1e-3 * counts.sum()] == 1).all() and (keep[counts > 2.62 * 1e-3 * counts.sum()] < 1).all(), \
+    "the text says words seen up to about 2.6 t times are always kept, the others not; the notebook keeps all words " \
+    f"up to {counts[keep >= 1].max():,} times, t = {1e-3 * counts.sum():,.0f}"
+
 # %% [markdown]
 # About 23 % of the words are dropped in each epoch, nearly all of them among the most
 # frequent words: *the* is kept only 14 % of the time, *of* 16 %. Training gets faster and, in the
@@ -450,6 +501,23 @@ ax.legend()
 plt.show()
 print(f"loss: first batch {losses[0]:.3f}, mean of the last 20 batches {np.mean(losses[-20:]):.3f}")
 
+# %% tags=["expect"]
+assert [(words[a], words[b]) for a, b in zip(centres[:2].tolist(), contexts[:2].tolist())] == [("th", "adj"), ("th", "coming")], \
+    f"the text says the first pairs are (th, adj), (th, coming), the notebook printed " \
+    f"{[(words[a], words[b]) for a, b in zip(centres[:6].tolist(), contexts[:6].tolist())]}"
+assert docs[0] == "th adj coming next after the eleventh in series syn twelfth".split(), \
+    f"the text quotes the first document as 'th adj coming next after the eleventh in series syn twelfth', it is {' '.join(docs[0])!r}"
+assert max(abs(x - 6 * np.log(2)) for x in losses[:30]) < 0.01, \
+    f"the text says the loss stays flat at 4.16 for about the first 30 batches, the notebook has {np.round(losses[:30], 3)}"
+assert round(float(np.mean(losses[-20:])), 2) == 3.53, \
+    f"the text says the loss levels off at about 3.53, the notebook printed {np.mean(losses[-20:]):.3f}"
+assert np.mean(losses[200:220]) - np.mean(losses[-20:]) < 0.1 * (np.mean(losses[20:40]) - np.mean(losses[200:220])), \
+    "the text says the loss falls until about batch 200 and then levels off; the notebook has means " \
+    f"{np.mean(losses[20:40]):.3f} (batches 20-39), {np.mean(losses[200:220]):.3f} (200-219), {np.mean(losses[-20:]):.3f} (last 20)"
+assert __import__("inspect").signature(train_word2vec).parameters["max_row_updates"].default == 64, \
+    "the text says train_word2vec caps the updates of words a batch updates more than 64 times (max_row_updates), " \
+    f"its default is {__import__('inspect').signature(train_word2vec).parameters['max_row_updates'].default}"
+
 # %% [markdown]
 # The first pairs, (*th*, *adj*), (*th*, *coming*), ..., come from the corpus's first
 # document, the GCIDE dictionary entry for *12th*: "th adj coming next after the eleventh in
@@ -474,7 +542,7 @@ print(f"loss: first batch {losses[0]:.3f}, mean of the last 20 batches {np.mean(
 # `embedlab.word2vec??` in a cell shows the whole module (`embedlab.word2vec._SkipGramStep??`
 # only the update class); it is also the file `embedlab/word2vec.py` of the course repository
 # (<https://github.com/embedlab/embedlab>). The update itself (`_SkipGramStep.update`) is
-# six lines. Because a batch is computed from one snapshot of the vectors, 1024 pairs at once
+# eight lines. Because a batch is computed from one snapshot of the vectors, 1024 pairs at once
 # behave like word2vec.c's lock-free threads; on a GPU the same code runs with
 # `device="cuda"`.
 #
@@ -536,6 +604,28 @@ for name, seconds, speed, vectors in rows:
                  f"{s['simlex999'].spearman:.3f} |")
 display(Markdown("\n".join(table)))
 
+# %% tags=["expect"]
+_sg, _cbow = scores["embedlab skip-gram"], scores["embedlab CBOW"]
+assert (round(_sg["analogy"].accuracy, 3), _sg["analogy"].correct, _sg["analogy"].total) == (0.028, 154, 5446), \
+    f"the table says skip-gram analogy 0.028 (154 of 5,446), the notebook printed {_sg['analogy']}"
+assert round(_sg["wordsim353"].spearman, 3) == 0.413, \
+    f"the table says skip-gram WordSim-353 0.413, the notebook printed {_sg['wordsim353'].spearman:.3f}"
+assert round(_sg["simlex999"].spearman, 3) == 0.224, \
+    f"the table says skip-gram SimLex-999 0.224, the notebook printed {_sg['simlex999'].spearman:.3f}"
+assert (round(_cbow["analogy"].accuracy, 3), _cbow["analogy"].correct, _cbow["analogy"].total) == (0.019, 102, 5446), \
+    f"the table says CBOW analogy 0.019 (102 of 5,446), the notebook printed {_cbow['analogy']}"
+assert round(_cbow["wordsim353"].spearman, 3) == 0.242, \
+    f"the table says CBOW WordSim-353 0.242, the notebook printed {_cbow['wordsim353'].spearman:.3f}"
+assert round(_cbow["simlex999"].spearman, 3) == 0.150, \
+    f"the table says CBOW SimLex-999 0.150, the notebook printed {_cbow['simlex999'].spearman:.3f}"
+assert _sg["analogy"].skipped == 14_098 and _sg["analogy"].total + _sg["analogy"].skipped == 19_544, \
+    f"the text says 14,098 of Google's 19,544 questions are skipped and 5,446 asked, the notebook has {_sg['analogy']}"
+assert len(words) < 30_000, \
+    f"the text says the 30,000-word limit changes nothing here, the vocabulary has {len(words):,} words"
+assert all(_cbow[m].spearman < _sg[m].spearman for m in ("wordsim353", "simlex999")) \
+    and _cbow["analogy"].accuracy < _sg["analogy"].accuracy, \
+    f"the text says CBOW is worse than skip-gram here, the notebook has CBOW {_cbow} against skip-gram {_sg}"
+
 # %% [markdown]
 # What you should see (embedlab is seeded: on a CPU it gives these numbers, up to rounding
 # differences between processors; gensim's threads make its numbers vary from run to run):
@@ -581,6 +671,27 @@ print("\nfather : mother = son : ?", [w for w, _ in ev.analogy(model, a="father"
 print("man : king = woman : ?", [w for w, _ in ev.analogy(model, a="man", b="king", c="woman", k=5)])
 section = scores["embedlab skip-gram"]["analogy"].sections["family"]
 print(f"family analogies (boy : girl = brother : sister ...): {section[0]} of {section[1]} right")
+
+# %% tags=["expect"]
+_ours = {w: [n for n, _ in ev.nearest_neighbours(model, query=w, k=6)] for w in ["god", "king", "silver", "daughter"]}
+assert "lord" in _ours["god"], f"the text says lord is among god's neighbours, embedlab printed {_ours['god']}"
+assert {"josiah", "zedekiah"} <= set(_ours["king"]), \
+    f"the text says josiah and zedekiah are among king's neighbours, embedlab printed {_ours['king']}"
+assert {"gold", "brass"} <= set(_ours["silver"]), \
+    f"the text says gold and brass are among silver's neighbours, embedlab printed {_ours['silver']}"
+assert {"sister", "wife", "uncle", "nahor"} <= set(_ours["daughter"]), \
+    f"the text says sister, wife, uncle and nahor are among daughter's neighbours, embedlab printed {_ours['daughter']}"
+assert [w for w, _ in ev.analogy(model, a="father", b="mother", c="son", k=3)][:2] == ["wife", "daughter"], \
+    f"the text says father : mother = son : ? gives wife, then daughter; the notebook printed " \
+    f"{[w for w, _ in ev.analogy(model, a='father', b='mother', c='son', k=3)]}"
+assert [w for w, _ in ev.analogy(model, a="man", b="king", c="woman", k=5)] \
+    == ["nebuchadnezzar", "jeremiah", "mary", "hera", "hagar"], \
+    f"the text says man : king = woman : ? gives nebuchadnezzar, jeremiah, mary, hera, hagar (no queen); the notebook printed " \
+    f"{[w for w, _ in ev.analogy(model, a='man', b='king', c='woman', k=5)]}"
+assert tuple(section) == (42, 156), f"the text says 42 of 156 family analogies are right, the notebook printed {section}"
+assert max(scores["embedlab skip-gram"]["analogy"].sections.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))[0] \
+    == "family", \
+    f"the text says family is the best analogy section, the notebook has {scores['embedlab skip-gram']['analogy'].sections}"
 
 # %% [markdown]
 # You should see the Bible's vocabulary around *god* (**lord** among the neighbours) and
@@ -630,6 +741,23 @@ cos = cos @ cos.T
 same = (labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)
 other = labels[:, None] != labels[None, :]
 print(f"mean cosine within a group {cos[same].mean():.2f}, between groups {cos[other].mean():.2f}")
+
+# %% tags=["expect"]
+assert round(float(cos[same].mean()), 2) == 0.74, \
+    f"the text says a mean cosine of 0.74 within groups, the notebook printed {cos[same].mean():.2f}"
+assert round(float(cos[other].mean()), 2) == 0.34, \
+    f"the text says a mean cosine of 0.34 between groups, the notebook printed {cos[other].mean():.2f}"
+_centre = {g: xy[labels == g].mean(0) for g in groups}
+_nearest = {w: min(_centre, key=lambda g: np.linalg.norm(xy[i] - _centre[g])) for i, (_, w) in enumerate(group_words)}
+assert all(_nearest[w] == g for g, w in group_words if g in ("numbers", "family", "colours")), \
+    f"the text says numbers, family words and colours form tight clusters in the PCA plot; nearest group centre: {_nearest}"
+_pos = {w: xy[i] for i, (_, w) in enumerate(group_words)}
+_treasure, _materials = ["gold", "silver", "brass"], ["tin", "copper", "iron", "lead"]
+_split = [(w, ws) for ws, others in ((_treasure, _materials), (_materials, _treasure)) for w in ws
+          if np.linalg.norm(_pos[w] - np.mean([_pos[v] for v in ws], 0))
+          >= np.linalg.norm(_pos[w] - np.mean([_pos[v] for v in others], 0))]
+assert not _split, \
+    f"the text says the metals split into gold, silver, brass and tin, copper, iron, lead in the PCA plot; not so for {_split}"
 
 # %% [markdown]
 # Words of a group land together, though nobody told the model about groups: you should see
@@ -730,7 +858,7 @@ display(analogy_explorer(model, default=("father", "mother", "son")))
 #
 # <details><summary>Answer</summary>
 #
-# Skip-gram makes one training example per (centre, context) pair, about 5.3 per position
+# Skip-gram makes one training example per (centre, context) pair, about 5.35 per position
 # with a window of 5 (random windows of 1 to 5 on each side: 6 on average, fewer at the
 # edges of a document), each with $k + 1$ dot products.
 # CBOW makes one example per position: the mean of the context vectors predicts the centre

@@ -88,6 +88,18 @@ print(" " * 7 + "".join(f"{w:>7}" for w in tiny_words))
 for w, row in zip(tiny_words, tiny_X):
     print(f"{w:>7}" + "".join(f"{v:7.2g}" if v else "      ." for v in row))
 
+# %% tags=["expect"]
+_tiny = {w: i for i, w in enumerate(tiny_words)}
+assert np.array_equal(tiny_X, tiny_X.T), "the text says the toy matrix is symmetric; tiny_X != tiny_X.T"
+assert (tiny_X == 0).mean() > 0.5, f"the text says the toy matrix is mostly zeros; {(tiny_X == 0).mean():.0%} are zero"
+assert (tiny_X != np.round(tiny_X)).any(), "the text says the toy counts include fractions; all are whole numbers"
+assert tiny_X[_tiny["steam"], _tiny["solid"]] == 0 < tiny_X[_tiny["ice"], _tiny["solid"]], (
+    "the text says steam never meets solid (while ice does), so P(solid|ice)/P(solid|steam) is infinite; "
+    f"X[steam, solid] = {tiny_X[_tiny['steam'], _tiny['solid']]}, X[ice, solid] = {tiny_X[_tiny['ice'], _tiny['solid']]}")
+assert tiny_X[_tiny["ice"], _tiny["gas"]] == 0 < tiny_X[_tiny["steam"], _tiny["gas"]], (
+    "the text says P(gas|ice)/P(gas|steam) is 0 in the toy matrix; "
+    f"X[ice, gas] = {tiny_X[_tiny['ice'], _tiny['gas']]}, X[steam, gas] = {tiny_X[_tiny['steam'], _tiny['gas']]}")
+
 # %% [markdown]
 # The matrix is symmetric ($X_{ij} = X_{ji}$), mostly zeros, and its counts are fractions
 # (a neighbour at distance 2 adds 1/2). GloVe's starting observation: **ratios** of
@@ -176,6 +188,24 @@ ax_h.set_title("Counts in the slice's matrix")
 fig.tight_layout()
 plt.show()
 
+# %% tags=["expect"]
+assert round(sum(len(d) for d in docs) / 1e6, 2) == 1.03, (
+    f"the text says the slice has 1.03 million words; it has {sum(len(d) for d in docs):,}")
+assert len(words) == 5333, f"the text says a 5,333-word vocabulary (about 5,300); the notebook has {len(words):,}"
+assert round(X.nnz / 1e6, 1) == 2.4, f"the text says about 2.4 million non-zero cells; the notebook has {X.nnz:,}"
+assert round(X.nnz / len(words) ** 2, 3) == 0.085, (
+    f"the text says 8.5 % of the matrix is non-zero; the notebook printed {X.nnz / len(words) ** 2:.1%}")
+assert round(100 * (1 - X.nnz / len(words) ** 2)) == 92, \
+    f"the text (sections 5 and 6) says 92 % of the cells are zero; the notebook computed {1 - X.nnz / len(words) ** 2:.2%}"
+assert abs((1 - X.nnz / len(words) ** 2) - 0.90) < 0.02, (
+    f"the text (question 1) says about 90 % of cells are zero; the notebook has {1 - X.nnz / len(words) ** 2:.1%}")
+assert round((counts < 1).mean(), 2) == 0.75, (
+    f"the text says three cells in four hold counts below 1; the notebook printed {(counts < 1).mean():.0%}")
+assert round((counts >= 10).mean(), 3) == 0.023, (
+    f"the text says 2.3 % of cells reach 10; the notebook printed {(counts >= 10).mean():.1%}")
+assert round((counts >= 100).mean(), 4) == 0.0014, (
+    f"the text says 0.14 % of cells reach 100; the notebook printed {(counts >= 100).mean():.2%}")
+
 # %% [markdown]
 # You should see about **2.4 million** non-zero cells, 8.5 % of the 5,333 × 5,333 matrix.
 # Three cells in four hold counts below 1 (a single meeting at distance 2 or more), 2.3 %
@@ -263,6 +293,10 @@ glove_loss(w_demo, *others).backward()
 print("largest difference, hand-written vs autograd:",
       float((torch.as_tensor(glove_grad(w_demo.detach(), *others)) - w_demo.grad).abs().max()))
 
+# %% tags=["expect"]
+_grad_diff = float((torch.as_tensor(glove_grad(w_demo.detach(), *others)) - w_demo.grad).abs().max())
+assert _grad_diff < 1e-15, f"the text says 0 or a difference around 1e-16; the notebook printed {_grad_diff}"
+
 # %% [markdown]
 # You should see 0, or a difference around $10^{-16}$: rounding only.
 #
@@ -292,6 +326,22 @@ plt.show()
 for word in ["king", "love", "water", "sword"]:
     print(f"{word:>6}:", ", ".join(w for w, _ in ev.nearest_neighbours(glove.vectors, words, query=word, k=6)))
 
+# %% tags=["expect"]
+assert len(glove.losses) == 8, f"the text speaks of eight epochs; the notebook trained {len(glove.losses)}"
+assert abs(glove.losses[0] - 0.099) < 0.0015, (
+    f"the text says the first-epoch cost is about 0.099; the notebook printed {glove.losses[0]:.4f}")
+assert abs(glove.losses[-1] - 0.034) < 0.0015, (
+    f"the text says the eighth-epoch cost is about 0.034; the notebook printed {glove.losses[-1]:.4f}")
+assert all(a > b for a, b in zip(glove.losses, glove.losses[1:])), (
+    f"the text says the cost falls every epoch; the notebook printed {glove.losses}")
+assert glove.losses[0] - glove.losses[1] > glove.losses[-2] - glove.losses[-1], (
+    f"the text says the cost falls quickly, then slowly; the notebook printed {glove.losses}")
+for _word, _expected in [("king", ["david", "solomon", "babylon", "israel"]), ("water", ["fresh", "salt", "air"]),
+                         ("love", ["self", "own", "my"])]:
+    _nn = [w for w, _ in ev.nearest_neighbours(glove.vectors, words, query=_word, k=6)]
+    assert set(_expected) <= set(_nn), (
+        f"the text says GloVe's neighbours of {_word} include {_expected}; the notebook printed {_nn}")
+
 # %% [markdown]
 # The cost falls quickly, then slowly: from about 0.099 after the first epoch to about
 # 0.034 after the eighth. Training takes about 15 to 25 seconds on a 2-core CPU (more when
@@ -303,7 +353,7 @@ for word in ["king", "love", "water", "sword"]:
 #
 # ## 5. SWIVEL: learning from what is missing
 #
-# GloVe ignores the zero cells: for 91 % of word pairs it learns nothing. But "never seen
+# GloVe ignores the zero cells: for 92 % of word pairs it learns nothing. But "never seen
 # together" is information too, when both words are frequent: two words that each occur
 # thousands of times and still never meet within 10 words of each other are unlikely to
 # be related, and the model should keep them apart. SWIVEL
@@ -405,6 +455,29 @@ r = results["GloVe"]
 print(f"\n(pairs with both words in the vocabulary: WordSim {r['wordsim353'].n_pairs}, "
       f"SimLex {r['simlex999'].n_pairs}; analogy questions answerable: {r['analogy'].total:,})")
 
+# %% tags=["expect"]
+_table = {"GloVe": (0.451, 0.165, 0.069), "SWIVEL": (0.557, 0.264, 0.104), "PPMI + SVD": (0.645, 0.242, 0.167)}
+_scores = {name: (res["wordsim353"].spearman, res["simlex999"].spearman, res["analogy"].accuracy)
+           for name, res in results.items()}
+for _name, _expected in _table.items():
+    assert tuple(round(v, 3) for v in _scores[_name]) == _expected, (
+        f"the text's table says {_name} scores {_expected} (WordSim, SimLex, analogies); "
+        f"the notebook printed {tuple(round(v, 3) for v in _scores[_name])}")
+assert max(_scores, key=lambda n: _scores[n][0]) == "PPMI + SVD" and max(_scores, key=lambda n: _scores[n][2]) == "PPMI + SVD", (
+    f"the text says PPMI + SVD is best on WordSim-353 and on the analogies; the notebook computed {_scores}")
+assert max(_scores, key=lambda n: _scores[n][1]) == "SWIVEL", (
+    f"the text says SWIVEL is best on SimLex-999; the notebook computed {_scores}")
+assert all(s > g for s, g in zip(_scores["SWIVEL"], _scores["GloVe"])), (
+    f"the text says SWIVEL beats GloVe on all three scores; the notebook computed {_scores}")
+assert all(_scores["GloVe"][k] < min(_scores["SWIVEL"][k], _scores["PPMI + SVD"][k]) for k in range(3)), (
+    f"the text says GloVe is last on all three scores; the notebook computed {_scores}")
+for _res in results.values():
+    assert (_res["wordsim353"].n_pairs, _res["simlex999"].n_pairs, _res["analogy"].total) == (166, 578, 1924), (
+        "the text says 166 WordSim pairs, 578 SimLex pairs and 1,924 analogy questions; the notebook has "
+        f"{_res['wordsim353'].n_pairs}, {_res['simlex999'].n_pairs}, {_res['analogy'].total}")
+    assert _res["analogy"].total + _res["analogy"].skipped == 19544, (
+        f"the text says 1,924 of the 19,544 analogy questions; the notebook had {_res['analogy'].total + _res['analogy'].skipped:,} in all")
+
 # %% [markdown]
 # You should see (on the shipped corpus, these exact numbers):
 #
@@ -416,7 +489,7 @@ print(f"\n(pairs with both words in the vocabulary: WordSim {r['wordsim353'].n_p
 #
 # On a million words and under half a minute of training, the count-based PPMI + SVD is best on
 # WordSim-353 (0.645) and on the analogies (0.167), while **SWIVEL is best on SimLex-999**
-# (0.264 against 0.242). SWIVEL, which also learns from the 91 % of cells that are zero,
+# (0.264 against 0.242). SWIVEL, which also learns from the 92 % of cells that are zero,
 # beats GloVe on all three; GloVe is last on all three. Only 166 WordSim pairs, 578
 # SimLex pairs and 1,924 of the 19,544 analogy questions have all their words in our
 # 5,333-word vocabulary, so these scores are noisy: differences of 0.05 on WordSim are
@@ -474,6 +547,33 @@ for a, b, c in [("man", "king", "woman"), ("france", "paris", "japan"), ("slow",
     answers = ev.analogy(pre_vectors, pre_words, a=a, b=b, c=c, k=3)
     print(f"{a} : {b} = {c} : ?  ->", ", ".join(f"{w} ({s:.2f})" for w, s in answers))
 
+# %% tags=["expect"]
+assert all_vectors.shape == (400000, 50), f"the text says 400,000 50-dimensional vectors; the file holds {all_vectors.shape}"
+assert (round(pre_vectors.nbytes / 1e6), round(all_vectors.nbytes / 1e6)) == (6, 80), (
+    f"the text says 6 MB instead of 80 MB; the arrays hold {pre_vectors.nbytes / 1e6:.1f} and {all_vectors.nbytes / 1e6:.1f} MB")
+assert round(pre_analogy.accuracy, 3) == 0.497, f"the text says 0.497, the notebook printed {pre_analogy.accuracy:.3f}"
+assert (pre_analogy.correct, pre_analogy.total) == (7393, 14877), (
+    f"the text says 7,393 of 14,877; the notebook printed {pre_analogy.correct:,} of {pre_analogy.total:,}")
+_section_acc = {s: right / total for s, (right, total) in pre_analogy.sections.items()}
+assert round(_section_acc["capital-common-countries"], 2) == 0.80, (
+    f"the text says 80 % of the capitals; the notebook printed {_section_acc['capital-common-countries']:.2f}")
+assert round(_section_acc["family"], 2) == 0.76, (
+    f"the text says 76 % of the family relations; the notebook printed {_section_acc['family']:.2f}")
+assert max(_section_acc["gram3-comparative"], _section_acc["gram7-past-tense"]) < _section_acc["family"], (
+    "the text says fewer of the grammatical ones than of the capitals and family relations; the notebook printed "
+    f"{_section_acc['gram3-comparative']:.2f} and {_section_acc['gram7-past-tense']:.2f}")
+for _name, _times in [("PPMI + SVD", 3), ("SWIVEL", 5), ("GloVe", 7)]:
+    _ratio = pre_analogy.accuracy / results[_name]["analogy"].accuracy
+    assert round(_ratio) == _times, f"the text says 0.497 is {_times} times {_name}'s analogy score; it is {_ratio:.2f} times"
+assert round(6e9 / sum(len(d) for d in docs), -3) == 6000, (
+    f"the text says 6,000 times more text; 6 billion is {6e9 / sum(len(d) for d in docs):,.0f} times the slice")
+for (_a, _b, _c), _answer in [(("man", "king", "woman"), "queen"), (("france", "paris", "japan"), "tokyo"),
+                              (("slow", "slower", "fast"), "faster")]:
+    _got = ev.analogy(pre_vectors, pre_words, a=_a, b=_b, c=_c, k=3)
+    assert _got[0][0] == _answer, f"the text says {_a} : {_b} = {_c} : ? gives {_answer}; the notebook printed {_got}"
+_got = ev.analogy(pre_vectors, pre_words, a="man", b="king", c="woman", k=1)
+assert round(_got[0][1], 2) == 0.85, f"the text says queen (0.85); the notebook printed {_got[0][1]:.2f}"
+
 # %% [markdown]
 # You should see an accuracy of **0.497** (7,393 of the 14,877 questions whose words are
 # all among the 30,000 most frequent): 80 % of the capitals, 76 % of the family relations,
@@ -530,6 +630,18 @@ ours_s = time.perf_counter() - started
 print(f"gensim  : {gensim_score:.4f} in {gensim_s:.2f} s")
 print(f"embedlab: {ours.accuracy:.4f} in {ours_s:.2f} s ({ours.correct} of {ours.total})")
 
+# %% tags=["expect"]
+_frog_gensim = [(w, round(s, 3)) for w, s in kv.most_similar("frog", topn=5)]
+_frog_ours = [(w, round(s, 3)) for w, s in ev.nearest_neighbours(pre_vectors, pre_words, query="frog", k=5)]
+assert _frog_gensim == _frog_ours, f"the text says gensim and embedlab agree; they printed {_frog_gensim} and {_frog_ours}"
+assert _frog_ours[0] == ("snake", 0.845), f"the text says snake first at 0.845; the notebook printed {_frog_ours[0]}"
+assert {w for w, _ in _frog_ours} == {"snake", "ape", "toad", "monkey", "spider"}, (
+    f"the text says snake, ape, toad, monkey, spider; the notebook printed {_frog_ours}")
+assert len(chosen) == 506, f"the text says 506 family questions; the notebook has {len(chosen)}"
+assert round(gensim_score, 4) == round(ours.accuracy, 4) == 0.7573, (
+    f"the text says both score 0.7573; gensim printed {gensim_score:.4f}, embedlab {ours.accuracy:.4f}")
+assert (ours.correct, ours.total) == (259, 342), f"the text says 259 of 342; the notebook printed {ours.correct} of {ours.total}"
+
 # %% [markdown]
 # You should see the same five neighbours of *frog* with the same cosines (*snake* 0.845,
 # *ape*, *toad*, *monkey*, *spider*), and the same accuracy on the family questions
@@ -580,6 +692,27 @@ clear_she = [w for w in order if projection[w] < -0.1]
 clear_he = [w for w in order if projection[w] > 0.1]
 print(f"{len(projection)} occupations in the vocabulary: {len(clear_she)} below -0.1, {len(clear_he)} above +0.1, "
       f"{len(projection) - len(clear_she) - len(clear_he)} in between")
+
+# %% tags=["expect"]
+_she = [(w, round(projection[w], 2)) for w in order[:3]]
+assert _she == [("nurse", -0.33), ("receptionist", -0.32), ("dancer", -0.31)], (
+    f"the text says nurse -0.33, receptionist -0.32, dancer -0.31 most on the she side; the notebook printed {_she}")
+_he = [(w, round(projection[w], 2)) for w in order[::-1][:4]]
+assert _he[:3] == [("captain", 0.42), ("secretary", 0.22), ("architect", 0.20)] and _he[3][0] == "engineer", (
+    f"the text says captain +0.42, secretary +0.22, architect +0.20, engineer most on the he side; the notebook printed {_he}")
+assert len(projection) == 19 and "hairdresser" not in pre, (
+    f"the text says 19 occupations in the vocabulary, hairdresser missing; the notebook has {len(projection)}: {sorted(projection)}")
+assert set(clear_she) == {"nurse", "receptionist", "dancer", "designer", "librarian"}, (
+    f"the text says 5 below -0.1: nurse, receptionist, dancer, designer, librarian; the notebook has {clear_she}")
+assert set(clear_he) == {"programmer", "lawyer", "engineer", "architect", "secretary", "captain"}, (
+    f"the text says 6 above +0.1: programmer, lawyer, engineer, architect, secretary, captain; the notebook has {clear_he}")
+_between = [w for w in order if abs(projection[w]) <= 0.1]
+assert len(_between) == 8 and {"doctor", "surgeon", "mechanic", "carpenter"} <= set(_between), (
+    f"the text says 8 within 0.1 of zero, doctor, surgeon, mechanic and carpenter among them; the notebook has {_between}")
+_answer = ev.analogy(pre_vectors, pre_words, a="man", b="doctor", c="woman", k=4)
+assert _answer[0][0] == "nurse", f"the text says man : doctor = woman : ? answers nurse; the notebook printed {_answer}"
+assert (round(cos_woman, 3), round(cos_man, 3)) == (0.725, 0.712) and cos_woman > cos_man, (
+    f"the text says cosine(doctor, woman) 0.725 > cosine(doctor, man) 0.712; the notebook printed {cos_woman:.3f}, {cos_man:.3f}")
 
 # %% [markdown]
 # You should see *nurse* (−0.33), *receptionist* (−0.32) and *dancer* (−0.31) on the

@@ -38,7 +38,7 @@
 # work; most of it training two fastText models), under 1 GB of memory; no GPU, no
 # internet.
 #
-# **Data.** A third of the course corpus slice (about 345,000 words of dictionary
+# **Data.** A third of the course corpus slice (about 344,000 words of dictionary
 # definitions, the King James Bible, Jane Austen, fortune cookies and a little Wikipedia;
 # `embedlab.corpus`, shipped with the course).
 
@@ -86,6 +86,19 @@ print(f"training text: {sum(counts.values()):,} tokens, {len(counts):,} distinct
       f"{len(vocab5):,} seen at least 5 times")
 print(f"other text: {len(test_tokens):,} tokens, {len(missing) / len(test_tokens):.1%} of them out of vocabulary")
 print("some of them:", ", ".join(sorted(set(missing))[100:112]))
+
+
+# %% tags=["expect"]
+n_train_tokens = sum(counts.values())
+oov_rate = len(missing) / len(test_tokens)
+assert abs(n_train_tokens - 344_000) < 1_000, f"the text says about 344,000 words, the notebook counted {n_train_tokens:,}"
+assert n_train_tokens == 344_131, f"the text says 344,131 training tokens, the notebook printed {n_train_tokens:,}"
+assert len(counts) == 38_560, f"the text says 38,560 distinct words, the notebook printed {len(counts):,}"
+assert len(vocab5) == 7_562, f"the text says 7,562 words seen at least 5 times, the notebook printed {len(vocab5):,}"
+assert round(100 * oov_rate) == 17, f"the text says about 17 % out of vocabulary, the notebook printed {oov_rate:.1%}"
+shown_missing = sorted(set(missing))[100:112]
+for w in ["affords", "agitated", "agrees"]:
+    assert w in shown_missing, f"the text says {w!r} is among the OOV words shown, the notebook printed {shown_missing}"
 
 # %% [markdown]
 # You should see 344,131 training tokens and 38,560 distinct words, of which only 7,562
@@ -135,6 +148,15 @@ char_ngrams = embedlab.yours_or_reference(char_ngrams)
 for word in ["where", "the", "unfriendliness"]:
     grams = char_ngrams(word)
     print(f"{word!r}: {len(grams)} n-grams:", " ".join(grams[:14]), "..." if len(grams) > 14 else "")
+
+
+# %% tags=["expect"]
+where3 = char_ngrams("where", 3, 3)
+assert where3 == ["<wh", "whe", "her", "ere", "re>"], f"the text says the 3-grams of where are <wh whe her ere re>, the notebook computes {where3}"
+n_unfriendliness = len(char_ngrams("unfriendliness"))
+assert len("unfriendliness") == 14 and n_unfriendliness == 50, f"the text says a 14-letter word has 50 n-grams, the notebook printed {n_unfriendliness}"
+the_grams = char_ngrams("the")
+assert len(the_grams) == 6 and "<the>" in the_grams, f"the text says 'the' has 6 n-grams including <the>, the notebook printed {the_grams}"
 
 # %% [markdown]
 # A 14-letter word has 50 n-grams, *the* has 6 (including `<the>` itself: the word and
@@ -199,6 +221,14 @@ for gram in ["<wh", "ere", "café>", "<gödel>"]:
 ours_buckets = [fnv_hash(g.encode("utf-8")) % 2_000_000 for g in char_ngrams("café")]
 print("bucket ids of 'café':", ours_buckets, "same as gensim:", ours_buckets == ft_ngram_hashes("café", 3, 6, 2_000_000))
 
+
+# %% tags=["expect"]
+for gram in ["<wh", "ere", "café>", "<gödel>"]:
+    ours_h, gensim_h = fnv_hash(gram.encode("utf-8")), ft_hash_bytes(gram.encode("utf-8"))
+    assert ours_h == gensim_h, f"the text says our hash equals gensim's, for {gram!r} the notebook printed {ours_h} and {gensim_h}"
+assert ours_buckets == ft_ngram_hashes("café", 3, 6, 2_000_000), \
+    f"the text says our buckets are gensim's, the notebook printed {ours_buckets} and {ft_ngram_hashes('café', 3, 6, 2_000_000)}"
+
 # %% [markdown]
 # How many of the n-grams of our training text collide, for a few numbers of buckets?
 
@@ -208,6 +238,14 @@ print(f"{len(distinct_grams):,} distinct n-grams in {len(counts):,} distinct wor
 for bucket in [2_000_000, 200_000, 20_000]:
     rows = {fnv_hash(g.encode("utf-8")) % bucket for g in distinct_grams}
     print(f"bucket = {bucket:>9,}: {len(rows):>7,} rows used; {1 - len(rows) / len(distinct_grams):.0%} of the n-grams share a row")
+
+
+# %% tags=["expect"]
+assert round(len(distinct_grams), -4) == 210_000, f"the text says about 210,000 distinct n-grams, the notebook printed {len(distinct_grams):,}"
+gram_hashes = [fnv_hash(g.encode("utf-8")) for g in distinct_grams]
+for bucket, claimed in [(2_000_000, 5), (200_000, 38), (20_000, 90)]:
+    shared = 1 - len({h % bucket for h in gram_hashes}) / len(distinct_grams)
+    assert round(100 * shared) == claimed, f"the text says {claimed} % share a row with {bucket:,} buckets, the notebook printed {shared:.0%}"
 
 # %% [markdown]
 # About 210,000 distinct n-grams: with 2,000,000 buckets 5 % of them share their row
@@ -299,6 +337,14 @@ print(f"{'':30} {'seconds':>8} {'words/s':>9} {'WordSim-353':>12} {'analogies':>
 for name, seconds, wps, ws, an in rows:
     print(f"{name:30} {seconds:8.1f} {wps:9,.0f} {ws:12.3f} {an:10.1%}")
 
+
+# %% tags=["expect"]
+(_, _, _, ours_ws, ours_an), (_, _, _, gensim_ws, gensim_an) = rows
+assert round(ours_ws, 2) == 0.12, f"the text says WordSim-353 0.12 for ours, the notebook printed {ours_ws:.3f}"
+assert round(gensim_ws, 2) == 0.12, f"the text says WordSim-353 0.12 for gensim, the notebook printed {gensim_ws:.3f}"
+assert round(100 * ours_an, 1) == 5.8, f"the text says 5.8 % of the analogies for ours, the notebook printed {ours_an:.1%}"
+assert round(100 * gensim_an, 1) == 4.2, f"the text says 4.2 % of the analogies for gensim, the notebook printed {gensim_an:.1%}"
+
 # %% [markdown]
 # (words/s counts the *effective* words, those left after subsampling drops frequent
 # words, as gensim counts them.)
@@ -330,6 +376,17 @@ mine = embedlab.yours_or_reference(oov_vector)
 print("your oov_vector on gensim's n-gram matrix, largest difference:",
       f"{np.abs(mine('unfriendliness', gensim_ft.wv.vectors_ngrams) - gensim_ft.wv['unfriendliness']).max():.1e}")
 
+
+# %% tags=["expect"]
+assert "kingdom" in gensim_ft.wv.key_to_index and "unfriendliness" not in gensim_ft.wv.key_to_index, \
+    "the text says the check covers a known word (kingdom) and an unknown one (unfriendliness)"
+for word in ["kingdom", "unfriendliness"]:
+    difference = np.abs(theirs.word_vector(word) - gensim_ft.wv[word]).max()
+    assert difference < 1e-6, f"the text says FastTextModel returns gensim's vector of {word!r}, the largest difference is {difference:.1e}"
+oov_difference = np.abs(mine("unfriendliness", gensim_ft.wv.vectors_ngrams) - gensim_ft.wv["unfriendliness"]).max()
+assert oov_difference < 1e-6, f"the text says oov_vector gives gensim's composition, the largest difference is {oov_difference:.1e}"
+assert not np.any(gensim_ft.wv[""]), "the text says gensim returns a zero vector for a word with no n-gram (the empty string)"
+
 # %% [markdown]
 # ## 6. Neighbours of words nobody trained
 #
@@ -349,6 +406,28 @@ def neighbour_table(words, k=5):
 
 
 neighbour_table(unseen)
+
+
+# %% tags=["expect"]
+for word in unseen + ["friendliness"]:
+    assert word not in ours.key_to_index and word not in gensim_ft.wv.key_to_index, \
+        f"the text says {word!r} is in neither vocabulary"
+top5 = {(word, name): model.most_similar(word, 5) for word in unseen for name, model in [("ours", ours), ("gensim", theirs)]}
+nb = {key: [w for w, _ in found] for key, found in top5.items()}
+for name in ["ours", "gensim"]:
+    assert nb["kingdoms", name][0] == "kingdom", f"the text says kingdoms finds kingdom first in {name}, the notebook printed {nb['kingdoms', name]}"
+    for w in ["geography", "etymology"]:
+        assert w in nb["microbiology", name], f"the text says microbiology finds {w} in {name}, the notebook printed {nb['microbiology', name]}"
+for name, words in [("ours", ["uneasiness", "eagerness", "selfishness", "endless", "restless"]),
+                    ("gensim", ["awareness", "likeness", "sweetness"])]:
+    for w in words:
+        assert w in nb["unfriendliness", name], f"the text says unfriendliness finds {w} in {name}, the notebook printed {nb['unfriendliness', name]}"
+assert nb["freindship", "ours"][0] == "scholarship", f"the text says freindship finds scholarship (first) in ours, the notebook printed {nb['freindship', 'ours']}"
+assert "friendship" not in nb["freindship", "ours"], f"the text says freindship does not find friendship, the notebook printed {nb['freindship', 'ours']}"
+assert "scholarship" not in nb["freindship", "gensim"] and nb["freindship", "gensim"][:2] == ["muzzle", "loosestrife"], \
+    f"the text says gensim finds noise only for freindship (muzzle, loosestrife...), the notebook printed {nb['freindship', 'gensim']}"
+low = {key: s for key, found in top5.items() for _, s in found if round(s, 2) < 0.99}
+assert not low, f"the text says all the cosines print as 0.99 or 1.00, the notebook printed lower ones: {low}"
 
 # %% [markdown]
 # What to see (both models are deterministic here; with several worker threads gensim's
@@ -480,6 +559,16 @@ for step in range(1, 6):
     pair, state = bpe_merge_step(state)
     print(f"merge {step}: {pair[0]!r} + {pair[1]!r}  ->  ", "  ".join(" ".join(w) for w in state))
 
+
+# %% tags=["expect"]
+toy = {("l", "o", "w", "</w>"): 5, ("l", "o", "w", "e", "r", "</w>"): 2,
+       ("n", "e", "w", "e", "s", "t", "</w>"): 6, ("w", "i", "d", "e", "s", "t", "</w>"): 3}
+toy_merges = []
+for _ in range(3):
+    toy_pair, toy = bpe_merge_step(toy)
+    toy_merges.append(toy_pair)
+assert toy_merges == [("e", "s"), ("es", "t"), ("est", "</w>")], f"the text says the first merges build est</w>, the notebook printed {toy_merges}"
+
 # %% [markdown]
 # ### BPE on the corpus, and WordPiece
 #
@@ -511,6 +600,27 @@ print(f"learned {bpe} and {wordpiece} from {len(corpus_word_counts):,} words in 
 print("first merges:", bpe.merges[:12])
 for word in ["the", "kingdom", "unfriendliness", "freindship", "dictionarylike", "gödel"]:
     print(f"{word:>15}  BPE: {' '.join(bpe.encode_word(word)):34} WordPiece: {' '.join(wordpiece.encode_word(word))}")
+
+
+# %% tags=["expect"]
+assert len(bpe.merges) == 4000 and len(wp_bpe.merges) == 4000, f"the text says 4,000 merges, the notebook learned {len(bpe.merges)} and {len(wp_bpe.merges)}"
+first7 = [("t", "h"), ("i", "n"), ("th", "e</w>"), ("a", "n"), ("o", "f</w>"), ("e", "r"), ("e", "d</w>")]
+assert bpe.merges[:7] == first7, f"the text says the first merges are t h, i n, th e</w>, a n, o f</w>, e r, e d</w>, the notebook printed {bpe.merges[:7]}"
+assert bpe.merges[11] == ("in", "g</w>"), f"the text says the 12th merge is in g</w>, the notebook printed {bpe.merges[11]}"
+for word in ["the", "kingdom"]:
+    assert len(bpe.encode_word(word)) == 1 and len(wordpiece.encode_word(word)) == 1, \
+        f"the text says {word!r} is one token, the notebook printed {bpe.encode_word(word)} and {wordpiece.encode_word(word)}"
+bpe_unfriendliness = bpe.encode_word("unfriendliness")
+assert bpe_unfriendliness[0] == "un" and bpe_unfriendliness[-1] == "ess</w>", f"the text says BPE splits unfriendliness as un ... ess, the notebook printed {bpe_unfriendliness}"
+assert bpe.encode_word("freindship") == ["fre", "in", "d", "ship</w>"], f"the text says BPE gives fre in d ship</w>, the notebook printed {bpe.encode_word('freindship')}"
+assert bpe.encode_word("dictionarylike")[-1] == "like</w>", f"the text says BPE splits dictionarylike as ... like, the notebook printed {bpe.encode_word('dictionarylike')}"
+assert "[UNK]" in bpe.encode_word("gödel"), f"the text says the ö of gödel becomes [UNK] in BPE, the notebook printed {bpe.encode_word('gödel')}"
+assert wordpiece.encode_word("gödel") == ["[UNK]"], f"the text says gödel is one [UNK] in WordPiece, the notebook printed {wordpiece.encode_word('gödel')}"
+wp_unfriendliness = wordpiece.encode_word("unfriendliness")
+assert wp_unfriendliness == ["unf", "##ri", "##end", "##line", "##s", "##s"], \
+    f"the text says WordPiece gives unf ##ri ##end ##line ##s ##s, the notebook printed {wp_unfriendliness}"
+for token, is_token in [("unf", True), ("un", True), ("friend", True), ("##friend", False), ("##line", True), ("##ss", False), ("##ness", True)]:
+    assert (token in wp_bpe.vocab) == is_token, f"the text says {token!r} is {'' if is_token else 'not '}in the WordPiece vocabulary"
 
 # %% [markdown]
 # The first merges are the most frequent pairs of English: `t h`, `i n`, then
@@ -567,6 +677,18 @@ fig.tight_layout()
 plt.show()
 for name in tokens_per_word:
     print(name, ", ".join(f"{v:,} tokens: {t:.2f}" for v, t in zip(vocab_sizes[name], tokens_per_word[name])))
+
+
+# %% tags=["expect"]
+assert round(tokens_per_word["BPE"][-1], 2) == 1.53, f"the text says BPE needs 1.53 tokens per word, the notebook printed {tokens_per_word['BPE'][-1]:.2f}"
+assert round(tokens_per_word["WordPiece"][-1], 2) == 1.51, f"the text says WordPiece needs 1.51 tokens per word, the notebook printed {tokens_per_word['WordPiece'][-1]:.2f}"
+for name in tokens_per_word:
+    assert abs(vocab_sizes[name][-1] - 4_050) <= 5, f"the text says about 4,050 tokens, {name} has {vocab_sizes[name][-1]:,}"
+    assert abs(vocab_sizes[name][0] - 180) <= 5, f"the text says about 180 tokens, {name} has {vocab_sizes[name][0]:,}"
+    assert round(tokens_per_word[name][0]) == 3, f"the text says about 3 tokens per word with 125 merges, {name} printed {tokens_per_word[name][0]:.2f}"
+    savings = [a - b for a, b in zip(tokens_per_word[name], tokens_per_word[name][1:])]
+    assert all(s > 0 for s in savings) and all(a > b for a, b in zip(savings, savings[1:])), \
+        f"the text says doubling the vocabulary saves less and less, {name} printed {tokens_per_word[name]}"
 
 # %% [markdown]
 # With about 4,050 tokens, BPE needs **1.53 tokens per word** of new text and WordPiece
@@ -631,7 +753,8 @@ for name in tokens_per_word:
 # <details><summary>Answer</summary>
 #
 # The goal is to shorten the corpus as much as possible with each merge: a pair inside
-# *the* (seen 60,000 times) saves 60,000 symbols when merged, a pair in a rare word once.
+# *the* (about 20,000 times in the text we learned BPE from) saves about 20,000 symbols
+# when merged, a pair in a rare word once.
 # Counting each distinct word once would merge pairs typical of the long tail of rare
 # words instead of those that make the text shorter.
 # </details>

@@ -73,6 +73,13 @@ glove_words = pq.read_table(glove_dir / "glove_6B_index.parquet").column("index"
 glove_index = {w: i for i, w in enumerate(glove_words)}
 print(glove_vectors.shape, glove_vectors.dtype, glove_words[:8])
 
+
+# %% tags=["expect"]
+assert glove_vectors.shape == (400_000, 50), (
+    f"the text says 400,000 words of 50 numbers each; the notebook loaded {glove_vectors.shape}")
+assert glove_words[0] == "the", (
+    f"the text says the rows go from the most frequent word down; the first word is {glove_words[0]!r}")
+
 # %% [markdown]
 # The simplest document vector: the **mean** of the vectors of its words. Two details
 # matter. A word that has no vector (a typo, a rare name) is **skipped**: it adds nothing
@@ -127,6 +134,15 @@ tiny_vecs = average_vectors(tiny, glove_vectors, glove_index)
 for j in (1, 2, 3):
     print(f"cos({' '.join(tiny[0])!r}, {' '.join(tiny[j])!r}) = {cosine(tiny_vecs[0], tiny_vecs[j]):.3f}")
 
+
+# %% tags=["expect"]
+_tiny_cos = [cosine(tiny_vecs[0], tiny_vecs[j]) for j in (1, 2, 3)]
+assert round(_tiny_cos[0], 2) == 0.94, f"the text says about 0.94 for the kitten on the rug; the notebook printed {_tiny_cos[0]:.3f}"
+assert round(_tiny_cos[1], 2) == 0.68, f"the text says 0.68 for the stock market; the notebook printed {_tiny_cos[1]:.3f}"
+assert round(_tiny_cos[2], 3) == 1.0, f"the text says exactly 1.000 for the mat sat on the cat; the notebook printed {_tiny_cos[2]:.3f}"
+assert set(tiny[0]) & set(tiny[1]) == {"on", "the"}, (
+    f"the text says the kitten sentence shares only on and the with the cat sentence; it shares {set(tiny[0]) & set(tiny[1])}")
+
 # %% [markdown]
 # You should see about **0.94** for the kitten on the rug (no word in common with the
 # cat on the mat except *on* and *the*, yet close: the word vectors know that *kitten* is
@@ -150,6 +166,18 @@ print(len(docs), "documents,", sum(map(len, docs)), "words;",
 for s in sources:
     d = docs[list(labels).index(s)]
     print(f"{s:>9}: {' '.join(d[:22])}{' ...' if len(d) > 22 else ''}")
+
+
+# %% tags=["expect"]
+_per_source = {str(s): int(n) for s, n in zip(*np.unique(labels, return_counts=True))}
+assert len(docs) == 2000 and len(_per_source) == 5 and set(_per_source.values()) == {400}, (
+    f"the text says 2,000 documents, 400 from each of five sources; the notebook printed {len(docs)}, {_per_source}")
+_lengths = [len(d) for d in docs]
+assert min(_lengths) >= 10 and max(_lengths) <= 60, (
+    f"the text says documents of 10 to 60 words; the notebook has {min(_lengths)} to {max(_lengths)}")
+assert round(sum(_lengths), -3) == 51_000, f"the text says 51,000 words in all; the notebook printed {sum(_lengths):,}"
+assert 25 <= np.mean(_lengths) < 26, (
+    f"the text says a document has 25-odd words; the notebook's documents have {np.mean(_lengths):.1f} on average")
 
 # %% [markdown]
 # How good is a document vector? One classic test is a **probe**: train a simple
@@ -181,13 +209,22 @@ print("TF-IDF matrix:", X_tfidf.shape)
 record("TF-IDF (sparse, reference)", X_tfidf)
 record("average of GloVe", average_vectors(docs, glove_vectors, glove_index))
 
+
+# %% tags=["expect"]
+assert 9_000 < X_tfidf.shape[1] < 10_000, (
+    f"the text says almost 10,000 TF-IDF dimensions; the notebook printed {X_tfidf.shape[1]:,}")
+assert round(results["TF-IDF (sparse, reference)"]["macro_f1"], 2) == 0.78, (
+    f"the text says TF-IDF 0.78; the notebook printed {results['TF-IDF (sparse, reference)']['macro_f1']:.3f}")
+assert round(results["average of GloVe"]["macro_f1"], 2) == 0.69, (
+    f"the text says average of GloVe 0.69; the notebook printed {results['average of GloVe']['macro_f1']:.3f}")
+
 # %% [markdown]
 # ## 3. SIF: smooth inverse frequency
 #
 # Arora, Liang and Ma (2017) proposed "a simple but tough-to-beat baseline" in two steps:
 #
 # 1. **Weight** each word by $\dfrac{a}{a + p(w)}$, with $p(w)$ the word's frequency in a
-#    corpus and $a = 10^{-3}$. *the* ($p \approx 0.05$) gets about 0.02, a word with
+#    corpus and $a = 10^{-3}$. *the* ($p \approx 0.06$) gets about 0.02, a word with
 #    $p = 10^{-3}$ gets 0.5, and one rarer than one in ten thousand more than 0.9. The document vector is the weighted sum divided by
 #    the number of its known words (those that have a vector, as in averaging).
 # 2. **Remove the common component**: the first singular vector $u$ of the matrix of all
@@ -208,6 +245,13 @@ total = sif_counts.sum()
 for w in ["the", "of", "lord", "marriage", "wherefore"]:
     p = sif_counts[sif_index[w]] / total
     print(f"{w:>10}: p(w) = {p:.5f}, weight a/(a + p) = {1e-3 / (1e-3 + p):.3f}")
+
+
+# %% tags=["expect"]
+_p_the = sif_counts[sif_index["the"]] / total
+assert round(_p_the, 2) == 0.06, f"the text says p(the) is about 0.06; the notebook computed {_p_the:.4f}"
+assert round(1e-3 / (1e-3 + _p_the), 2) == 0.02, (
+    f"the text says the gets a weight of about 0.02; the notebook printed {1e-3 / (1e-3 + _p_the):.3f}")
 
 # %% [markdown]
 # ### Exercise 06.sif_embed
@@ -256,6 +300,14 @@ sif_embed = embedlab.yours_or_reference(sif_embed)
 
 record("average of GloVe (corpus words)", average_vectors(docs, sif_vectors, sif_index))
 record("SIF of GloVe", sif_embed(docs, sif_vectors, sif_index, sif_counts))
+
+
+# %% tags=["expect"]
+assert round(results["SIF of GloVe"]["macro_f1"], 2) == 0.63, (
+    f"the text says SIF of GloVe 0.63; the notebook printed {results['SIF of GloVe']['macro_f1']:.3f}")
+assert results["SIF of GloVe"]["macro_f1"] < results["average of GloVe"]["macro_f1"], (
+    f"the text says SIF does not help (below the GloVe average); the notebook printed "
+    f"{results['SIF of GloVe']['macro_f1']:.3f} against {results['average of GloVe']['macro_f1']:.3f}")
 
 # %% [markdown]
 # ## 4. Doc2Vec PV-DBOW: learn the document vector itself
@@ -312,6 +364,11 @@ dbow = train_doc2vec(docs, dm=False, dim=50, epochs=20, min_count=2, seed=0, pro
 print(dbow)
 record("PV-DBOW (ours)", dbow.dv, dbow.train_seconds)
 
+
+# %% tags=["expect"]
+assert round(results["PV-DBOW (ours)"]["macro_f1"], 2) == 0.40, (
+    f"the text says PV-DBOW (ours) 0.40; the notebook printed {results['PV-DBOW (ours)']['macro_f1']:.3f}")
+
 # %% [markdown]
 # ### Vectors for new documents: `infer_vector`
 #
@@ -327,6 +384,16 @@ record("PV-DBOW (ours), re-inferred", dbow_inferred, time.perf_counter() - start
 unit = lambda X: X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)  # noqa: E731
 print(f"median cosine(trained, inferred) of the same document: "
       f"{np.median((unit(dbow.dv) * unit(dbow_inferred)).sum(1)):.3f}")
+
+
+# %% tags=["expect"]
+_reinferred = results["PV-DBOW (ours), re-inferred"]["macro_f1"]
+assert round(_reinferred, 2) == 0.58, f"the text says the re-inferred vectors score 0.58; the notebook printed {_reinferred:.3f}"
+assert results["PV-DBOW (ours)"]["macro_f1"] < _reinferred, (
+    f"the text says the re-inferred vectors beat the trained ones; the notebook printed "
+    f"{results['PV-DBOW (ours)']['macro_f1']:.3f} (trained) and {_reinferred:.3f} (re-inferred)")
+_median_cos = float(np.median((unit(dbow.dv) * unit(dbow_inferred)).sum(1)))
+assert round(_median_cos, 3) == 0.998, f"the text says a median cosine of 0.998; the notebook printed {_median_cos:.3f}"
 
 # %% [markdown]
 # You should see PV-DBOW's trained vectors score a macro-F1 of only **0.40** (far below
@@ -361,6 +428,24 @@ record("PV-DBOW + words (ours)", dbow_words.dv, dbow_words.train_seconds)
 record("average of its own word vectors", average_vectors(docs, dbow_words.wv, dbow_words.key_to_index))
 record("SIF of its own word vectors",
        sif_embed(docs, dbow_words.wv, dbow_words.key_to_index, dbow_words.counts))
+
+
+# %% tags=["expect"]
+_f1 = {name: r["macro_f1"] for name, r in results.items()}
+for _name, _claimed in [("PV-DM (ours)", 0.58), ("PV-DBOW + words (ours)", 0.63),
+                        ("average of its own word vectors", 0.65), ("SIF of its own word vectors", 0.60)]:
+    assert round(_f1[_name], 2) == _claimed, f"the text's table says {_name} {_claimed}; the notebook printed {_f1[_name]:.3f}"
+_ours = ["PV-DBOW (ours)", "PV-DBOW (ours), re-inferred", "PV-DM (ours)", "PV-DBOW + words (ours)"]
+assert max(_ours, key=_f1.get) == "PV-DBOW + words (ours)", (
+    f"the text says PV-DBOW + words is Doc2Vec's best mode; the notebook printed {({n: round(_f1[n], 3) for n in _ours})}")
+assert _f1["PV-DBOW + words (ours)"] < _f1["average of its own word vectors"] < _f1["average of GloVe"], (
+    f"the text says PV-DBOW + words loses to averaging its own word vectors, and both to the GloVe average; the notebook printed "
+    f"{_f1['PV-DBOW + words (ours)']:.3f}, {_f1['average of its own word vectors']:.3f}, {_f1['average of GloVe']:.3f}")
+assert _f1["SIF of its own word vectors"] < _f1["average of its own word vectors"], (
+    f"the text says SIF does not help; with its own word vectors the notebook printed "
+    f"{_f1['SIF of its own word vectors']:.3f} (SIF) against {_f1['average of its own word vectors']:.3f} (average)")
+assert all(_f1["TF-IDF (sparse, reference)"] > v for n, v in _f1.items() if n != "TF-IDF (sparse, reference)"), (
+    f"the text says TF-IDF beats every 50-dimensional vector; the notebook printed {({n: round(v, 3) for n, v in _f1.items()})}")
 
 # %% [markdown]
 # ## 6. Side by side with gensim
@@ -407,6 +492,14 @@ ax_map.legend(markerscale=3, fontsize=8)
 ax_map.set_title("PV-DBOW + words document vectors, PCA to 2-D")
 fig.tight_layout()
 plt.show()
+
+
+# %% tags=["expect"]
+_x = {str(s): float(xy[labels == s, 0].mean()) for s in sources}
+_x = {s: v * np.sign(_x["gcide"] - _x["kjv"]) for s, v in _x.items()}   # the sign of a PCA axis is arbitrary
+assert _x["kjv"] < min(_x["austen"], _x["fortunes"]) and max(_x["austen"], _x["fortunes"]) < min(_x["gcide"], _x["wordnet"]), (
+    "the text says kjv lies on one side of the map, gcide and wordnet on the other, austen and fortunes in between; "
+    f"the mean first coordinates are {({s: round(v, 3) for s, v in _x.items()})}")
 
 # %% [markdown]
 # What you should see (probe scores of our implementation are the same on every CPU run;
@@ -537,6 +630,44 @@ for query in ["money and riches", "a young lady and her marriage", "sin and puni
         for c, s, t in rows:
             print(f"    {c:.2f} [{s}] {t[:90]}")
 
+
+# %% tags=["expect"]
+_queries = ["money and riches", "a young lady and her marriage", "sin and punishment"]
+_hits = {q: nearest_documents(q, k=3) for q in _queries}
+_glove_hits = {q: [(str(s), t.split()[0]) for _, s, t in _hits[q]["average of GloVe"]] for q in _queries}
+_d2v_hits = {q: _hits[q]["Doc2Vec (PV-DBOW + words)"] for q in _queries}
+assert ("gcide", "unpursed") in _glove_hits["money and riches"], (
+    f"the text says the GloVe average finds GCIDE's unpursed for money and riches; the notebook printed {_glove_hits['money and riches']}")
+for _hit in [("gcide", "jailing"), ("wordnet", "foulness")]:
+    assert _hit in _glove_hits["sin and punishment"], (
+        f"the text says the GloVe average finds {_hit} for sin and punishment; the notebook printed {_glove_hits['sin and punishment']}")
+for _name in ["Doc2Vec (PV-DBOW + words)", "average of GloVe"]:
+    _sources = [str(s) for _, s, _ in _hits["a young lady and her marriage"][_name]]
+    assert _sources[0] == "austen" and _sources.count("austen") >= 2, (
+        f"the text says {_name} returns Austen passages for a young lady and her marriage; the notebook printed {_sources}")
+assert "riches" not in dbow_words.key_to_index, "the text says the Doc2Vec model has not seen riches; it is in its vocabulary"
+_n_punishment = int(dbow_words.counts[dbow_words.key_to_index["punishment"]])
+assert 1 <= _n_punishment <= 5, f"the text says the model has seen punishment a few times at most; it counted {_n_punishment}"
+for _q in ["money and riches", "sin and punishment"]:
+    _cos = [round(c, 2) for c, _, _ in _d2v_hits[_q]]
+    assert all(0.89 <= c <= 0.95 for c in _cos), (
+        f"the text says Doc2Vec's cosines are 0.89 to 0.95 for the unrelated hits; for {_q} the notebook printed {_cos}")
+assert max(c for c, _, _ in _d2v_hits["a young lady and her marriage"]) < min(
+        c for _q in ["money and riches", "sin and punishment"] for c, _, _ in _d2v_hits[_q]), (
+    "the text says the longer Austen query gets lower Doc2Vec scores than the short ones; the notebook printed "
+    f"{({q: [round(c, 2) for c, _, _ in _d2v_hits[q]] for q in _queries})}")
+for _q in _queries:
+    _inferred = dbow_words.infer_vector([w for w in _q.split() if w in dbow_words.key_to_index], epochs=50)
+    _to_mean = (unit(_inferred[None]) @ unit(d2v_mean[None]).T).item()
+    _centred = float(np.median(d2v_unit @ unit((_inferred - d2v_mean)[None])[0]))
+    _raw = float(np.median(unit(dbow_words.dv) @ unit(_inferred[None])[0]))
+    assert 0.95 <= round(_to_mean, 2) <= 0.99, (
+        f"the text says the inferred query vector has cosine 0.95 to 0.99 with the mean document; for {_q} the notebook printed {_to_mean:.2f}")
+    assert abs(_centred) < 0.2, (
+        f"the text says the median centred cosine of a query with the documents is close to 0; for {_q} the notebook printed {_centred:.2f}")
+    assert 0.95 <= round(_raw, 2) <= 0.99, (
+        f"the text says the median cosine is 0.95 to 0.99 without centring; for {_q} the notebook computed {_raw:.2f}")
+
 # %% [markdown]
 # You should see the GloVe average find sensible documents: for *money and riches*,
 # the GCIDE entry *unpursed* ("robbed of purse or of money"); for *sin and punishment*,
@@ -552,13 +683,13 @@ for query in ["money and riches", "a young lady and her marriage", "sin and puni
 #
 # Why are Doc2Vec's cosines still 0.89 to 0.95 for unrelated hits, after we subtracted the
 # mean? The centring works on average: the median cosine of a query with all 2,000
-# documents is close to 0 (printed above; it is about 0.95 without centring). But the
+# documents is close to 0 (printed above; 0.95 to 0.99 without centring). But the
 # vector inferred for two or three words is almost the mean document vector itself
-# (cosine 0.95 to 0.99 with it): a few SGD steps barely move it from the common direction. What is left after
-# subtracting the mean is a short residual, mostly the noise of those steps, and among
+# (cosine 0.95 to 0.99 with it): a few SGD steps barely move it from the common
+# direction. What is left after subtracting the mean is a short residual, mostly the noise of those steps, and among
 # 2,000 documents some deviate from the mean in nearly the same direction. A high cosine
-# of a centred short query is no sign of relevance; the longer Austen query, whose
-# inferred vector does move away from the mean, gets lower but meaningful scores.
+# of a centred short query is no sign of relevance; the longer Austen query gets lower
+# scores, and relevant hits (Austen passages).
 
 # %%
 print(f"whole notebook: {time.perf_counter() - notebook_started:.0f} s")
