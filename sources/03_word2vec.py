@@ -606,18 +606,14 @@ display(Markdown("\n".join(table)))
 
 # %% tags=["expect"]
 _sg, _cbow = scores["embedlab skip-gram"], scores["embedlab CBOW"]
-assert (round(_sg["analogy"].accuracy, 3), _sg["analogy"].correct, _sg["analogy"].total) == (0.028, 154, 5446), \
-    f"the table says skip-gram analogy 0.028 (154 of 5,446), the notebook printed {_sg['analogy']}"
-assert round(_sg["wordsim353"].spearman, 3) == 0.413, \
-    f"the table says skip-gram WordSim-353 0.413, the notebook printed {_sg['wordsim353'].spearman:.3f}"
-assert round(_sg["simlex999"].spearman, 3) == 0.224, \
-    f"the table says skip-gram SimLex-999 0.224, the notebook printed {_sg['simlex999'].spearman:.3f}"
-assert (round(_cbow["analogy"].accuracy, 3), _cbow["analogy"].correct, _cbow["analogy"].total) == (0.019, 102, 5446), \
-    f"the table says CBOW analogy 0.019 (102 of 5,446), the notebook printed {_cbow['analogy']}"
-assert round(_cbow["wordsim353"].spearman, 3) == 0.242, \
-    f"the table says CBOW WordSim-353 0.242, the notebook printed {_cbow['wordsim353'].spearman:.3f}"
-assert round(_cbow["simlex999"].spearman, 3) == 0.150, \
-    f"the table says CBOW SimLex-999 0.150, the notebook printed {_cbow['simlex999'].spearman:.3f}"
+_stated = {"embedlab skip-gram": (0.028, 154, 0.413, 0.224), "embedlab CBOW": (0.019, 102, 0.242, 0.150)}
+for _name, _claim in _stated.items():
+    _s = scores[_name]
+    _got = (round(_s["analogy"].accuracy, 3), _s["analogy"].correct, round(_s["wordsim353"].spearman, 3),
+            round(_s["simlex999"].spearman, 3))
+    assert _got == _claim and _s["analogy"].total == 5446, (
+        f"the table says {_name}: analogy {_claim[0]} ({_claim[1]}/5446), WordSim-353 {_claim[2]}, "
+        f"SimLex-999 {_claim[3]}; the notebook printed {_got} with {_s['analogy'].total} questions")
 assert _sg["analogy"].skipped == 14_098 and _sg["analogy"].total + _sg["analogy"].skipped == 19_544, \
     f"the text says 14,098 of Google's 19,544 questions are skipped and 5,446 asked, the notebook has {_sg['analogy']}"
 assert len(words) < 30_000, \
