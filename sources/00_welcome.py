@@ -148,6 +148,26 @@ def my_first_try(v):
 # demo: this check is meant to fail
 check(my_first_try, "00.vector_length")
 
+# %% tags=["expect"]
+from embedlab.check import compare_values, get_exercise  # noqa: E402
+
+_ex = get_exercise("00.vector_length")
+_cases = _ex.make_cases()
+_passed = [c.label for c in _cases if compare_values(my_first_try(*c.args), _ex.reference(*c.args)) is None]
+assert len(_cases) == 14 and len(_passed) == 2, \
+    f"the text says passed 2/14 cases, my_first_try passes {len(_passed)}/{len(_cases)}"
+assert _passed == ["the zero vector", "a float32 unit vector"], \
+    f"the text says my_first_try passes the zero vector and the float32 vector (0.6, 0.8), it passes {_passed}"
+_f32 = next(c.args[0] for c in _cases if c.label == "a float32 unit vector")
+assert _f32.dtype == np.float32 and np.allclose(_f32, [0.6, 0.8]), \
+    f"the text says the float32 case is (0.6, 0.8), the notebook's case is {_f32!r}"
+_labels = " | ".join(c.label for c in _cases)
+for _kind in ["zero vector", "single element", "negative", "integer", "float32", "10,000 dimensions",
+              "plain Python list", "random vector"]:
+    assert _kind in _labels, f"the text lists a '{_kind}' case among the 14 inputs, the cases are: {_labels}"
+assert _ex.time_limit == 10, \
+    f"the text says the time limit is usually 10 s, this exercise's is {_ex.time_limit} s"
+
 # %% [markdown]
 # How to read the verdict:
 #
@@ -221,6 +241,13 @@ reference_length = embedlab.reference("00.vector_length")
 help(reference_length)
 print("reference_length([3, 4]) =", reference_length([3, 4]))
 
+# %% tags=["expect"]
+assert reference_length([3, 4]) == 5.0, \
+    f"the text says the arrow to (3, 4) has length 5, the notebook computed {reference_length([3, 4])}"
+_ids = embedlab.list_exercises()
+assert "00.vector_length" in _ids and all(i[:2].isdigit() and i[2] == "." for i in _ids), \
+    f"the text says list_exercises() lists ids like 00.vector_length (the number is the notebook), it lists {_ids}"
+
 # %% [markdown]
 # Later cells of a notebook often *use* the function you just wrote. So that they run
 # even before your answer passes, notebooks call `embedlab.yours_or_reference(...)`:
@@ -241,6 +268,15 @@ randoms = [length(rng.standard_normal(d)) for d in dims]
 for d, a, b in zip(dims, ones, randoms):
     print(f"d = {d:>6}: ones -> {a:7.2f}   random normal -> {b:7.2f}   sqrt(d) = {np.sqrt(d):7.2f}")
 
+# %% tags=["expect"]
+assert np.allclose(ones, np.sqrt(dims)), \
+    f"the text says a vector of ones has length sqrt(d), the notebook computed {ones}"
+assert round(randoms[-1]) == 100, \
+    f"the text says random vectors in 10,000 dimensions are about 100 long, the notebook computed {randoms[-1]:.2f}"
+for _d, _b in zip(dims, randoms):
+    assert _d < 1_000 or abs(_b / np.sqrt(_d) - 1) < 0.05, \
+        f"the text says random lengths grow like sqrt(d), in {_d} dimensions the notebook computed {_b:.2f}"
+
 # %% [markdown]
 # ## The course map
 #
@@ -250,6 +286,15 @@ for d, a, b in zip(dims, ones, randoms):
 
 # %%
 display(Markdown(course_map_markdown()))
+
+# %% tags=["expect"]
+_map = course_map()
+_tracks = {row["track"] for row in _map}
+assert len(_map) == 19, f"the text says the course has 19 notebooks, course_map() has {len(_map)}"
+assert len(_tracks) == 6, f"the text says six tracks, course_map() has {len(_tracks)}: {sorted(_tracks)}"
+_basics = {row["track"] for row in _map if int(row["number"]) < 7}
+assert _basics == {"Start", "Words and documents"}, \
+    f"the text says notebooks before 07 are the 'Start' and 'Words and documents' tracks, they are {_basics}"
 
 # %%
 plot_course_map()

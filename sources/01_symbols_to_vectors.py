@@ -79,6 +79,11 @@ tiny_vocab = build_vocab(tiny_docs)
 print(tiny_docs)
 print(tiny_vocab)
 
+# %% tags=["expect"]
+assert len(tiny_vocab) == 8, f"the text says eight distinct words, the notebook found {len(tiny_vocab)}"
+assert tiny_vocab["cat"] == 0 and tiny_vocab["the"] == 7, \
+    f"the text says cat is column 0 and the is column 7, the notebook has {tiny_vocab['cat']} and {tiny_vocab['the']}"
+
 # %% [markdown]
 # Eight distinct words, so in this tiny world every word will become a vector with
 # 8 entries. (`help(tokenize)` shows the exact rule; you will use these two helpers
@@ -132,6 +137,17 @@ sentence = tiny_docs[0] + ["unicorn"]
 print("columns:", list(tiny_vocab))
 for word, row in zip(sentence, one_hot(sentence, tiny_vocab)):
     print(f"{word:>8}", row.astype(int))
+
+# %% tags=["expect"]
+_onehot = one_hot(sentence, tiny_vocab)
+_the_rows = _onehot[[k for k, w in enumerate(sentence) if w == "the"]]
+assert len(_the_rows) == 2 and (_the_rows[0] == _the_rows[1]).all(), \
+    f"the text says the two 'the' rows are identical, the notebook printed {_the_rows}"
+assert not _onehot[sentence.index("unicorn")].any(), \
+    f"the text says unicorn gets an all-zero row, the notebook printed {_onehot[sentence.index('unicorn')]}"
+_cat, _dog, _mat = one_hot(["cat", "dog", "mat"], tiny_vocab)
+assert _cat @ _dog == 0 and _cat @ _mat == 0, \
+    f"the text says cat.dog = cat.mat = 0, the notebook computed {_cat @ _dog} and {_cat @ _mat}"
 
 # %% [markdown]
 # Two things to notice:
@@ -188,6 +204,13 @@ print(" " * 26, "  ".join(f"{w:>6}" for w in tiny_vocab))
 for text, row in zip(tiny_texts, tiny_counts):
     print(f"{text:<26}", "  ".join(f"{c:>6}" for c in row))
 
+# %% tags=["expect"]
+_the_col = tiny_counts[:, tiny_vocab["the"]]
+_others = np.delete(tiny_counts, tiny_vocab["the"], axis=1)
+assert tiny_counts.shape[1] == 8, f"the text says an 8-dimensional space, the notebook has {tiny_counts.shape[1]} columns"
+assert (_the_col == 2).all() and _others.max() < 2, \
+    f"the text says 'the' has count 2 in every sentence, the largest count; the notebook has {_the_col}, others up to {_others.max()}"
+
 # %% [markdown]
 # Each sentence is now a point in an 8-dimensional space. *the* has count 2 in every
 # sentence, the largest count of all, yet it says nothing about what a sentence is
@@ -220,6 +243,13 @@ print("counts:", counts.shape, "(documents x vocabulary words)")
 print(f"words per entry: median {np.median(lengths):.0f}, longest {lengths.max()}")
 total = counts.sum(axis=0)
 print("most frequent words:", ", ".join(words[np.argsort(-total, kind="stable")[:10]]))
+
+# %% tags=["expect"]
+assert len(entries) == 997, f"the text says 997 entries, the notebook loaded {len(entries)}"
+assert len(vocab) == 11_099, f"the text says a vocabulary of 11,099 words, the notebook has {len(vocab):,}"
+_most = list(words[np.argsort(-total, kind="stable")[:7]])
+assert _most == ["the", "of", "a", "and", "to", "in", "n"], \
+    f"the text says the most frequent words are the, of, a, and, to, in, n; the notebook printed {_most}"
 
 # %% [markdown]
 # You should see **997 entries** and a vocabulary of **11,099 words**. The most frequent
@@ -291,6 +321,19 @@ print("tiny example, TF-IDF rows (each has length 1):")
 print("columns:", list(tiny_vocab))
 print(tfidf(tiny_counts))
 
+# %% tags=["expect"]
+_tiny_tfidf = tfidf(tiny_counts)
+assert np.allclose(np.linalg.norm(_tiny_tfidf, axis=1), 1), \
+    f"the text says every row has length 1, the notebook computed {np.linalg.norm(_tiny_tfidf, axis=1)}"
+_tiny_df = (tiny_counts > 0).sum(axis=0)
+_tiny_idf = np.log((1 + 3) / (1 + _tiny_df)) + 1
+for _w, _n_in, _claimed in [("the", 3, 1.0), ("cat", 2, 1.29), ("mat", 1, 1.69)]:
+    _j = tiny_vocab[_w]
+    assert _tiny_df[_j] == _n_in and round(_tiny_idf[_j], 2) == _claimed, \
+        f"the text says {_w} is in {_n_in} sentences with idf {_claimed}, the notebook has {_tiny_df[_j]} and {_tiny_idf[_j]:.3f}"
+assert (_tiny_tfidf.argmax(axis=1) == tiny_vocab["the"]).all(), \
+    f"the text says 'the' is the largest weight in each row, the notebook's largest columns are {_tiny_tfidf.argmax(axis=1)}"
+
 # %% [markdown]
 # Every row has length 1. *the* (last column) is in every sentence, so its idf is the
 # smallest possible, 1, while *cat* and *mat* get about 1.29 and 1.69. It is still the
@@ -320,6 +363,17 @@ print(f"{'word':>12} {'count':>6} {'idf':>6} {'ours':>8} {'sklearn':>8}")
 for j in np.argsort(-X[i], kind="stable")[:8]:
     print(f"{words[j]:>12} {counts[i, j]:>6} {vectorizer.idf_[j]:>6.2f} {X[i, j]:>8.4f} {X_sklearn[i, j]:>8.4f}")
 
+# %% tags=["expect"]
+_diff = np.abs(X - X_sklearn.toarray()).max()
+assert vectorizer.vocabulary_ == vocab, "the text says scikit-learn finds the same vocabulary, the notebook's differs"
+assert _diff < 1e-14, f"the text says ours and scikit-learn's agree to about 1e-16, the notebook computed {_diff:.2e}"
+_mi = headwords.index("marriage")
+_top8 = [words[j] for j in np.argsort(-X[_mi], kind="stable")[:8]]
+assert _top8[:4] == ["two", "slaves", "mistress", "community"] and counts[_mi, vocab["two"]] == 2, \
+    f"the text says two (count 2), slaves, mistress, community top 'marriage'; the notebook shows {_top8}"
+assert counts[_mi, vocab["a"]] == 3 and "a" not in _top8, \
+    f"the text says 'a' occurs 3 times and is not in the top 8; the notebook counts {counts[_mi, vocab['a']]}, top 8 {_top8}"
+
 # %% [markdown]
 # The two agree to about $10^{-16}$ (floating-point rounding). In the *marriage* entry
 # the top words are *two* (it occurs twice), then rare, telling words: *slaves*,
@@ -342,6 +396,17 @@ def top_words_plot(headword, k=8):
 
 
 top_words_plot("love")
+
+# %% tags=["expect"]
+_li = headwords.index("love")
+_raw = np.argsort(-counts[_li].astype(float), kind="stable")[:8]
+_raw_words = [words[j] for j in _raw]
+assert _raw_words[:6] == ["the", "and", "by", "from", "is", "patient"] and counts[_li, vocab["the"]] > 2 \
+    and (counts[_li, _raw[1:]] == 2).all(), \
+    f"the text says 'love' by raw counts: the, then words seen twice (and, by, from, is, patient, ...); the notebook shows {_raw_words}"
+_tf_words = [words[j] for j in np.argsort(-X[_li], kind="stable")[:5]]
+assert _tf_words == ["patient", "under", "ailments", "caries", "insanity"], \
+    f"the text says 'love' by TF-IDF: patient, under, ailments, caries, insanity; the notebook shows {_tf_words}"
 
 # %% [markdown]
 # ## 6. Cosine similarity
@@ -410,6 +475,13 @@ fig.tight_layout()
 plt.show()
 print(f"cosine(bride, marriage) = {sim[chosen.index('bride'), chosen.index('marriage')]:.3f}")
 
+# %% tags=["expect"]
+for (_a, _b), _claimed in {("lawyer", "liar"): 0.24, ("liar", "prevaricator"): 0.21,
+                           ("academe", "academy"): 0.51, ("bride", "marriage"): 0.05}.items():
+    _got = sim[chosen.index(_a), chosen.index(_b)]
+    assert round(_got, 2) == _claimed, f"the text says cosine({_a}, {_b}) = {_claimed}, the notebook computed {_got:.3f}"
+assert "lawyer" in tokenize(dict(entries)["liar"]), "the text says the definition of liar contains 'lawyer', it does not"
+
 # %% [markdown]
 # What to see: *lawyer* and *liar* score 0.24 (Bierce defines a liar as "a lawyer with a
 # roving commission", so they share the rare word *lawyer*), *liar* and *prevaricator* 0.21, and
@@ -436,6 +508,16 @@ n_tokens = int(lengths.sum())
 print(f"\nand one-hot rows for all {n_tokens:,} tokens would take "
       f"{n_tokens * len(vocab) * 8 / 1e9:.1f} GB dense")
 
+# %% tags=["expect"]
+_density = X_sparse.nnz / X.size
+assert round(100 * _density, 1) == 0.4, f"the text says a density of about 0.4 %, the notebook computed {_density:.3%}"
+assert round(dense_mb) == 89, f"the text says the dense matrix takes about 89 MB, the notebook computed {dense_mb:.1f} MB"
+assert round(sparse_mb, 1) == 0.5, f"the text says the sparse matrix takes about 0.5 MB, the notebook computed {sparse_mb:.2f} MB"
+assert round(dense_mb / sparse_mb, -1) == 170, \
+    f"the text says some 170 times less, the notebook computed {dense_mb / sparse_mb:.0f} times"
+assert n_tokens * len(vocab) * 8 / 1e9 > 5, \
+    f"the text says one-hot rows for every word need more than 5 GB, the notebook computed {n_tokens * len(vocab) * 8 / 1e9:.1f} GB"
+
 # %% [markdown]
 # You should see a density of about **0.4 %**: the dense matrix takes about **89 MB**,
 # the sparse one about **0.5 MB**, some 170 times less. One-hot rows for every word of the
@@ -453,6 +535,14 @@ a, b = np.unravel_index(np.argmax(all_pairs), all_pairs.shape)
 print(f"most similar pair of entries: {headwords[a]!r} and {headwords[b]!r} ({all_pairs[a, b]:.2f})")
 pairs = all_pairs[np.triu_indices_from(all_pairs, k=1)]   # each pair once, no diagonal
 print(f"median cosine of a pair: {np.median(pairs):.3f}; pairs below 0.1: {(pairs < 0.1).mean():.0%}")
+
+# %% tags=["expect"]
+assert all_pairs.shape == (997, 997), f"the text says 997 x 997 similarities, the notebook computed {all_pairs.shape}"
+assert {headwords[a], headwords[b]} == {"academe", "academy"} and round(all_pairs[a, b], 2) == 0.51, \
+    f"the text says academe and academy are the most similar pair (0.51), the notebook found {headwords[a]}, {headwords[b]} ({all_pairs[a, b]:.3f})"
+assert round(np.median(pairs), 2) == 0.04, f"the text says the median pair has a cosine of about 0.04, the notebook computed {np.median(pairs):.3f}"
+assert round((pairs < 0.1).mean(), 1) == 0.9, \
+    f"the text says nine pairs in ten score below 0.1, the notebook computed {(pairs < 0.1).mean():.1%}"
 
 # %% [markdown]
 # ## 8. The curse of dimensionality
@@ -495,6 +585,13 @@ fig.tight_layout()
 plt.show()
 for d, r, s in zip(dims, ratios, spreads):
     print(f"d = {d:>6,}: nearest/farthest = {r:.2f}, spread of distances (std/mean) = {s:.3f}")
+
+# %% tags=["expect"]
+assert round(ratios[0], 2) == 0.04 and round(ratios[-1], 2) == 0.97, \
+    f"the text says the ratio climbs from about 0.04 (2-D) to about 0.97 (10,000-D), the notebook computed {ratios[0]:.3f} and {ratios[-1]:.3f}"
+assert all(r1 < r2 for r1, r2 in zip(ratios, ratios[1:])), f"the text says the ratio climbs with the dimension, the notebook computed {ratios}"
+assert all(s1 > s2 for s1, s2 in zip(spreads, spreads[1:])), \
+    f"the text says the histograms shrink into a narrow spike, the notebook's spreads are {spreads}"
 
 # %% [markdown]
 # You should see the ratio climb from about **0.04** in 2-D to about **0.97** at
@@ -580,6 +677,28 @@ def show_results(query, k=5):
 
 show_results("marriage")
 
+# %% tags=["expect"]
+def _search_names(query, k):
+    """The headwords show_results prints for query, best first."""
+    return [headwords[j] for j in search(query_vector(query), X, k)]
+
+
+_marriage = _search_names("marriage", 5)
+_marriage_scores = cosine_similarity_matrix(query_vector("marriage")[None, :], X)[0]
+_with_marriage = sorted(headwords[d] for d in np.flatnonzero(counts[:, vocab["marriage"]]))
+assert _marriage[:4] == ["marriage", "love", "refusal", "incubus"], \
+    f"the text says marriage, love, refusal, incubus; the notebook shows {_marriage}"
+assert _with_marriage == ["incubus", "love", "marriage", "refusal"] and (_marriage_scores > 0).sum() == 4, \
+    f"the text says only these four entries contain 'marriage', the notebook finds {_with_marriage}"
+assert not {"bride", "husband", "wedding"} & set(_with_marriage), \
+    f"the text says bride, husband and wedding are not found, the notebook finds {_with_marriage}"
+assert df[vocab["n"]] == 827 and n_docs == 997, \
+    f"the text says n is in 827 of the 997 entries, the notebook counts {df[vocab['n']]} of {n_docs}"
+assert round(idf[vocab["n"]] - 1, 2) == 0.19 and round(idf[vocab["n"]], 2) == 1.19, \
+    f"the text says n's idf is 0.19 without the +1 and 1.19 with it, the notebook computed {idf[vocab['n']]:.3f}"
+assert round(idf.max(), 1) == 7.2 and df.min() == 1, \
+    f"the text says rare words weigh up to ln(998/2) + 1 = 7.2, the notebook's largest idf is {idf.max():.3f}"
+
 # %% [markdown]
 # Searching **marriage**, you should see the entry **marriage** first, then **love**
 # ("a temporary insanity curable by marriage"), **refusal** and **incubus**, and then
@@ -593,6 +712,22 @@ show_results("marriage")
 for query, k in [("lawyer", 3), ("money and wealth", 3), ("dog", 5)]:
     print(f"--- {query}")
     show_results(query, k=k)
+
+# %% tags=["expect"]
+assert _search_names("lawyer", 2) == ["lawyer", "liar"], \
+    f"the text says lawyer finds lawyer, then liar; the notebook shows {_search_names('lawyer', 3)}"
+assert _search_names("money and wealth", 3) == ["impunity", "eulogy", "architect"], \
+    f"the text says impunity, eulogy, architect; the notebook shows {_search_names('money and wealth', 3)}"
+assert tokenize(dict(entries)["impunity"]) == ["n", "wealth"], \
+    f"the text says impunity's whole definition is 'Wealth.', it is {dict(entries)['impunity']!r}"
+assert df[vocab["and"]] > n_docs / 2 and _search_names("money wealth", 3) == _search_names("money and wealth", 3), \
+    f"the text says 'and' is in most entries ({df[vocab['and']]} of {n_docs}) and barely moves the ranking"
+_dog = _search_names("dog", 5)
+assert _dog[:3] == ["reverence", "medicine", "effect"] and _dog[4] == "dog", \
+    f"the text says dog finds reverence, medicine, effect, and the entry dog 5th; the notebook shows {_dog}"
+_ri = headwords.index("reverence")
+assert lengths[_ri] == 17 and counts[_ri, vocab["dog"]] == 1, \
+    f"the text says reverence has 17 words and mentions dog once, the notebook counts {lengths[_ri]} and {counts[_ri, vocab['dog']]}"
 
 # %% [markdown]
 # You should see: *lawyer* finds **lawyer**, then **liar**. *money and wealth* finds
