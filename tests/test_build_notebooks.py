@@ -242,7 +242,7 @@ def test_nbgrader_release(sources, tmp_path):
     path = out / "source" / "99_fixture" / "99_fixture.ipynb"
     readme = (out / "README.md").read_text()
     assert "nbgrader generate_assignment" in readme and "nbgrader autograde" in readme
-    assert "c.Execute.timeout = 600" in (out / "nbgrader_config.py").read_text()
+    assert "c.Execute.timeout = 180" in (out / "nbgrader_config.py").read_text()
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     MetadataValidator().validate_nb(nb)        # nbgrader's own check of its cell metadata

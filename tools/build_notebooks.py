@@ -499,7 +499,7 @@ nbgrader generate_feedback 01_symbols_to_vectors
 ```
 
 `nbgrader_config.py` here raises nbgrader's time limit per cell from 30 seconds
-to 10 minutes: some cells train a model. Points are set to 1 per check cell and
+to 3 minutes: some cells train a model. Points are set to 1 per check cell and
 per written answer; change them in the Formgrader (or the cell metadata) before
 `generate_assignment` if you want other weights. `make check-nbgrader` in the
 course repository runs this whole cycle on every notebook and checks the points
@@ -513,8 +513,11 @@ NBGRADER_CONFIG = """\
 c = get_config()  # noqa: F821  (nbgrader defines it when it reads this file)
 
 # Some cells train a model for tens of seconds on a 2-core machine, more on a busy grading
-# server; nbgrader's default of 30 seconds per cell would stop them while autograding.
-c.Execute.timeout = 600
+# server: nbgrader's default of 30 seconds per cell could stop them while autograding.
+# 180 s is the course's budget for a whole notebook, so no cell needs more. It is also
+# how long a run can stall after a cell that shows a widget (nbclient sometimes misses
+# the kernel's "idle" message there, jupyter/nbclient#312; the results stay right).
+c.Execute.timeout = 180
 """
 
 

@@ -108,8 +108,13 @@ def inject_mistake(nb, prefix: str) -> str:
     raise ValueError(f"notebook {prefix} has no exercise with a registered mistake")
 
 
-def roundtrip(course: Path, assignment: str) -> Result:
-    """generate_assignment, then autograde the three submissions of ``assignment``."""
+def roundtrip(course: Path, assignment: str, cell_timeout: int | None = None) -> Result:
+    """generate_assignment, then autograde the three submissions of ``assignment``.
+
+    cell_timeout: seconds per cell while autograding (default: the course directory's
+    nbgrader_config.py). A run can stall for that long after a widget cell
+    (jupyter/nbclient#312), so a notebook of fast cells can use a short one.
+    """
     started = time.perf_counter()
     source = course / "source" / assignment / f"{assignment}.ipynb"
     nbgrader(course, "generate_assignment", assignment, "--force")
@@ -130,7 +135,8 @@ def roundtrip(course: Path, assignment: str) -> Result:
             shutil.copyfile(source, path)
         else:
             nbformat.write(wrong, path)
-    nbgrader(course, "autograde", assignment, "--force")
+    nbgrader(course, "autograde", assignment, "--force",
+             *([f"--Execute.timeout={cell_timeout}"] if cell_timeout else []))
 
     from nbgrader.api import Gradebook
 
