@@ -41,18 +41,14 @@ POLL_S = 0.1
 
 
 def _build_module():
+    """tools/build_notebooks.py, loaded once."""
+    if "build_notebooks" in sys.modules:
+        return sys.modules["build_notebooks"]
     spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses need the module registered
     spec.loader.exec_module(module)
     return module
-
-
-def kernel_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MPLBACKEND="Agg")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 # --- the runner: one notebook, in its own process ------------------------------------
@@ -96,7 +92,7 @@ def run_one(path: Path, cwd: Path) -> dict:
     error = None
     start = time.perf_counter()
     try:
-        client.execute(env=kernel_env(), cwd=str(cwd))
+        client.execute(env=_build_module().kernel_env(), cwd=str(cwd))
     except Exception as exc:  # CellExecutionError, CellTimeoutError, DeadKernelError
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
     wall = time.perf_counter() - start
@@ -135,7 +131,7 @@ def machine_line() -> str:
 def measure(path: Path, cwd: Path) -> dict:
     """Run ``path`` through ``run_one`` in a fresh Python process."""
     proc = subprocess.run([sys.executable, __file__, "--run-one", str(path), "--cwd", str(cwd)],
-                          capture_output=True, text=True, env=kernel_env())
+                          capture_output=True, text=True, env=_build_module().kernel_env())
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):
             return json.loads(line)

@@ -18,7 +18,6 @@ the harness itself is tested even before the course has notebooks.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -39,15 +38,6 @@ CELL_TIMEOUT = 120
 
 PASSED = re.compile(r"passed (\d+)/(\d+) cases")
 NOT_IMPLEMENTED = "not implemented yet"
-
-
-def kernel_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MPLBACKEND="Agg",
-               PYTHONHASHSEED="0")
-    # The kernel must import this checkout's embedlab even if it is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 def output_text(cell) -> str:
@@ -75,7 +65,7 @@ def execute(source: Path, version: str, workdir: Path):
     path.write_text(bn.to_json(nb), encoding="utf-8")
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(notebooks)}})
-    client.execute(env=kernel_env(), cwd=str(notebooks))
+    client.execute(env=bn.kernel_env(), cwd=str(notebooks))
     return nb
 
 

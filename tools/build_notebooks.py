@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -390,6 +391,19 @@ def build_notebook(source: Path, version: str, expectations: bool = False):
         nb.cells.append(new)
     nbformat.validate(nb)
     return nb
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment to run the built notebooks in (tests, budget benchmark, nbgrader check).
+
+    No network to the model hubs, matplotlib's Agg backend, a fixed hash seed, and this
+    checkout's embedlab first on the path, so that the kernel imports it even when it is
+    not installed.
+    """
+    env = dict(os.environ)
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
 
 
 def to_json(nb) -> str:

@@ -70,10 +70,7 @@ class Result:
 
 def nbgrader(course: Path, *args: str) -> None:
     """Run one nbgrader command in the course directory; raise with its output if it fails."""
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MPLBACKEND="Agg",
-               PYTHONHASHSEED="0")
-    # The kernels nbgrader starts must import this checkout's embedlab even if it is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env = build_notebooks.kernel_env()       # for the kernels nbgrader starts
     # nbgrader runs the `alembic` command (its database migrations) from PATH: put this
     # environment's scripts first, as an activated virtual environment would.
     env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
@@ -86,7 +83,7 @@ def nbgrader(course: Path, *args: str) -> None:
 
 def inject_mistake(nb, prefix: str) -> str:
     """Replace the first exercise of ``nb`` by its first registered mistake; return "id: hint"."""
-    exercises = {get_exercise(i).name: get_exercise(i) for i in list_exercises() if i.startswith(prefix + ".")}
+    exercises = {ex.name: ex for ex in map(get_exercise, list_exercises()) if ex.id.startswith(prefix + ".")}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("solution"):
