@@ -116,7 +116,8 @@ def main(argv=None) -> int:
     if not args.skip_lsa:
         # PPMI + SVD, the course's LSA; the GloVe paper's own count baseline ("SVD-L"):
         # SVD of log(1 + X), no PPMI; and classic LSA, the SVD of the word x document
-        # TF-IDF matrix. Each matrix is built only when its turn comes.
+        # TF-IDF matrix (built above, with the documents). The two weightings of X are
+        # built only when their turn comes.
         for name, weigh in ((f"PPMI + SVD (dim {args.dim})", ppmi),
                             (f"SVD of log(1 + X) (dim {args.dim})", lambda m: m.log1p()),
                             (f"classic LSA: SVD of word x document TF-IDF (dim {args.dim})", lambda m: word_doc)):

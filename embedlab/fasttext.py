@@ -224,23 +224,18 @@ _CHARACTERS_HINT = ("fastText hashes the UTF-8 BYTES of the n-gram, not its char
                     "object gives ints 0..255); do not decode it.")
 
 
+def _code_points(data):
+    return [ord(ch) for ch in data.decode("utf-8", errors="replace")]
+
+
 @mistake("05.fnv_hash", _CHARACTERS_HINT)
 def _fnv_characters(data):
-    h = FNV_OFFSET_BASIS
-    for ch in data.decode("utf-8", errors="replace"):
-        b = ord(ch)
-        if b >= 128:
-            b |= 0xFFFFFF00
-        h = ((h ^ b) * FNV_PRIME) & MASK32
-    return h
+    return fnv_hash(_code_points(data))          # the right loop, over code points instead of bytes
 
 
 @mistake("05.fnv_hash", _CHARACTERS_HINT)
 def _fnv_characters_unsigned(data):
-    h = FNV_OFFSET_BASIS
-    for ch in data.decode("utf-8", errors="replace"):
-        h = ((h ^ ord(ch)) * FNV_PRIME) & MASK32
-    return h
+    return _fnv_unsigned(_code_points(data))
 
 
 @mistake("05.fnv_hash", "You multiply first and XOR second: that is FNV-1. fastText uses FNV-1a: "

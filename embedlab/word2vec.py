@@ -734,15 +734,17 @@ class _SkipGramStep:
         C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
 
     def scaled(self, g, rows):
-        """g, (B, 1+k), scaled for updates that go to ``rows``, (B, 1) or (B, 1+k).
+        """Updates ``g`` scaled by the cap of ``row_update_scale``; no cap: g itself.
 
-        The cap of ``row_update_scale`` applied to the small g rather than to the
-        (B, 1+k, d) updates, which keeps it cheap. No cap: g itself.
+        rows: the row each update goes to, shaped like g's leading dimensions: (B, 1) or
+        (B, 1+k) for the factors g, (B, 1+k) (skip-gram scales these small factors rather
+        than the (B, 1+k, d) updates, which keeps it cheap); (n,) for CBOW's (n, d)
+        context-word updates.
         """
         if self.cap is None:
             return g
         scale = row_update_scale(rows.reshape(-1), self.W.shape[0], self.cap)
-        return g * scale.view(rows.shape).to(g.dtype)
+        return g * scale.view(*rows.shape, *[1] * (g.dim() - rows.dim())).to(g.dtype)
 
 
 class _CbowStep(_SkipGramStep):
@@ -778,7 +780,4 @@ class _CbowStep(_SkipGramStep):
         gC = self.scaled(g, targets)
         neu1e = (g[:, :, None] * c).sum(1)                           # (B, d), Σ_j g_j * C[target_j]
         C.index_add_(0, targets.view(-1), (gC[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
-        ctx_update = neu1e.index_select(0, rows)                      # (n, d), one per context word
-        if self.cap is not None:
-            ctx_update *= row_update_scale(words, W.shape[0], self.cap).to(W.dtype)[:, None]
-        W.index_add_(0, words, ctx_update)
+        W.index_add_(0, words, self.scaled(neu1e.index_select(0, rows), words))   # one per context word
