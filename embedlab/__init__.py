@@ -1,12 +1,14 @@
 """embedlab: reference implementations and exercise checks for the embedlab course.
 
-Learners mostly need three things::
+Learners mostly need these::
 
     from embedlab import check       # grade an exercise: check(my_function)
+    embedlab.hint("01.tfidf")        # the next hint, from a nudge to nearly the recipe
+    embedlab.solution("01.tfidf")    # the course's solution (off in a graded release)
     embedlab.list_exercises()        # every exercise id
-    embedlab.reference("01.tfidf")   # the reference a given exercise is graded against
 """
-from .check import CheckResult, check, list_exercises, reference, yours_or_reference
+from .check import (CheckResult, check, graded_mode, hint, list_exercises, reference, solution,
+                    yours_or_reference)
 from .device import device
 
 __version__ = "0.1.0"
@@ -15,7 +17,10 @@ __all__ = [
     "CheckResult",
     "check",
     "device",
+    "graded_mode",
+    "hint",
     "list_exercises",
     "reference",
+    "solution",
     "yours_or_reference",
 ]

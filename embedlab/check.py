@@ -2,12 +2,13 @@
 
 How it works
 ------------
-Each exercise is registered once, next to its reference implementation, in the
-module of the technique it belongs to (``embedlab/tfidf.py`` holds the TF-IDF
-exercises)::
+Each exercise is registered once, in the file of its lesson in ``embedlab/exercises/``
+(``embedlab/exercises/lesson01.py`` holds the TF-IDF exercises), next to its cases,
+its realistic wrong answers and its hints; the reference it is graded against stays
+in the technique module (``embedlab/tfidf.py``), where a learner reads it::
 
-    @exercise("01.tfidf", cases=_tfidf_cases)
-    def tfidf(counts): ...                        # the reference
+    exercise("01.tfidf", tfidf.tfidf, cases=_tfidf_cases, hints=[
+        "a nudge", "a closer look", "almost the recipe"])
 
     @mistake("01.tfidf", "IDF is not smoothed: ...")
     def _tfidf_unsmoothed(counts): ...            # a realistic wrong answer
@@ -16,9 +17,16 @@ exercises)::
 cases and seeded random cases, compares the outputs with a tolerance that fits
 the maths, and reports ``passed N/M``. For the first failing case it shows the
 input, the expected and the actual output, and a hint: when the learner's output
-equals the output of a registered mistake, that mistake's hint; otherwise a
-generic diagnosis (wrong shape or axis, a constant factor, NaN, integer dtype,
-a mutated input, an exception and the line that raised it, a stub).
+equals the output of a registered mistake, that mistake's hint (the mistake that
+agrees with the learner on the most cases, whatever the order they were registered
+in); otherwise a generic diagnosis (wrong shape or axis, a constant factor, NaN,
+integer dtype, a mutated input, an exception and the line that raised it, a stub).
+
+Help on demand: ``hint("01.tfidf")`` (or ``hint(tfidf)``) shows the next of the
+exercise's progressive hints, from a nudge to nearly the recipe, and
+``solution("01.tfidf")`` shows the course's solution. A graded release
+(``graded_mode()``, or the environment variable ``EMBEDLAB_GRADED=1``) turns the
+reveals off for the rest of the session: ``solution`` and ``reference`` refuse.
 
 ``check`` never raises into the notebook (unless ``strict=True``, for graders),
 and stops a function that runs longer than the exercise's time limit.
@@ -30,6 +38,7 @@ import difflib
 import html
 import importlib
 import inspect
+import json
 import os
 import pkgutil
 import signal
@@ -48,11 +57,15 @@ __all__ = [
     "ExerciseFailed",
     "Mistake",
     "check",
+    "RevealsOff",
     "exercise",
     "get_exercise",
+    "graded_mode",
+    "hint",
     "list_exercises",
     "mistake",
     "reference",
+    "solution",
     "yours_or_reference",
 ]
 
@@ -91,6 +104,8 @@ class Exercise:
         containers element by element.
     inputs: "numpy" (default), "torch" (array inputs are passed as torch tensors) or
         "both" (every case is run with numpy arrays and again with torch tensors).
+    hints: the progressive hints ``hint()`` shows one at a time, from a nudge to
+        nearly the recipe.
     """
 
     id: str
@@ -103,7 +118,10 @@ class Exercise:
     inputs: str = "numpy"
     time_limit: float = DEFAULT_TIME_LIMIT
     seed: int = 0
+    hints: list[str] = field(default_factory=list)
     mistakes: list[Mistake] = field(default_factory=list)
+    # Each mistake's output on each case (cases are seeded, so they never change).
+    _mistake_outputs: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     def make_cases(self) -> list[Case]:
         """The exercise's cases, the same on every call (seeded)."""
@@ -114,16 +132,39 @@ class Exercise:
             cases = cases + [_torch_case(c, suffix=" (torch tensors)") for c in cases]
         return cases
 
+    def mistake_outputs(self, m: Mistake, cases: Sequence[Case]) -> list[Any]:
+        """What mistake ``m`` returns on each case (an exception where it raises), computed once."""
+        key = f"{m.name}/{self.inputs}/{len(cases)}"
+        if key not in self._mistake_outputs:
+            outputs = []
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for case in cases:
+                    try:
+                        outputs.append(m.impl(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
+                    except Exception as exc:  # a mistake may raise, as learners' code does
+                        outputs.append(_Raised(type(exc)))
+            self._mistake_outputs[key] = outputs
+        return self._mistake_outputs[key]
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """Stands for "raised this exception" among a mistake's outputs."""
+
+    kind: type
+
 
 _REGISTRY: dict[str, Exercise] = {}
 _IMPORT_ERRORS: dict[str, str] = {}
 _LOADED = False
-# Modules that hold plumbing rather than exercises; everything else in embedlab is scanned.
-_NOT_EXERCISE_MODULES = {"check", "data", "device"}
+# The package whose modules register the exercises, one module per lesson.
+_EXERCISE_PACKAGE = "embedlab.exercises"
 
 
 def exercise(
     id: str,
+    reference: Callable | None = None,
     *,
     cases: Callable[[np.random.Generator], Sequence[Case]],
     name: str | None = None,
@@ -133,11 +174,14 @@ def exercise(
     inputs: str = "numpy",
     time_limit: float = DEFAULT_TIME_LIMIT,
     seed: int = 0,
-) -> Callable[[Callable], Callable]:
-    """Decorator: register the decorated function as the reference for exercise ``id``.
+    hints: Sequence[str] = (),
+) -> Any:
+    """Register ``reference`` as what exercise ``id`` is graded against; return it unchanged.
 
     ``name`` is the function name learners write (default: the reference's own name);
-    ``check(fn)`` uses it to find the exercise. The reference is returned unchanged.
+    ``check(fn)`` uses it to find the exercise. ``hints``: 2-3 progressive hints, from a
+    nudge to nearly the recipe. Without ``reference``, returns a decorator that
+    registers the function it decorates.
     """
     if inputs not in ("numpy", "torch", "both"):
         raise ValueError(f"inputs must be 'numpy', 'torch' or 'both', not {inputs!r}")
@@ -148,19 +192,21 @@ def exercise(
         _REGISTRY[id] = Exercise(
             id=id, reference=ref, cases=cases, name=name or ref.__name__, rtol=rtol,
             atol=atol, compare=compare, inputs=inputs, time_limit=time_limit, seed=seed,
+            hints=list(hints),
         )
         return ref
 
-    return register
+    return register if reference is None else register(reference)
 
 
 def mistake(exercise_id: str, hint: str) -> Callable[[Callable], Callable]:
     """Decorator: register a realistic wrong implementation of ``exercise_id``.
 
     When a learner's output equals this function's output on a failing case, ``check``
-    shows ``hint``. The tests also run every mistake through ``check`` and require it
-    to fail with exactly this hint, so the catalogue doubles as a test suite.
-    Register mistakes after their exercise, most specific first.
+    shows ``hint``; when several mistakes match, the one that agrees with the learner on
+    the most cases wins, so the order of registration does not matter. The tests also
+    run every mistake through ``check`` and require it to fail with exactly this hint,
+    so the catalogue doubles as a test suite.
     """
 
     def register(impl: Callable) -> Callable:
@@ -173,17 +219,17 @@ def mistake(exercise_id: str, hint: str) -> Callable[[Callable], Callable]:
 
 
 def _load_all() -> None:
-    """Import every technique module once, so that their exercises register."""
+    """Import every lesson's exercise module once, so that their exercises register."""
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
-    package = importlib.import_module("embedlab")
+    package = importlib.import_module(_EXERCISE_PACKAGE)
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_") or info.name in _NOT_EXERCISE_MODULES:
+        if info.name.startswith("_"):
             continue
         try:
-            importlib.import_module(f"embedlab.{info.name}")
+            importlib.import_module(f"{_EXERCISE_PACKAGE}.{info.name}")
         except Exception as exc:  # one broken module must not hide every other exercise
             _IMPORT_ERRORS[info.name] = f"{type(exc).__name__}: {exc}"
 
@@ -204,8 +250,16 @@ def get_exercise(exercise_id: str) -> Exercise:
 
 
 def reference(exercise_id: str) -> Callable:
-    """The reference implementation that exercise ``exercise_id`` is graded against."""
-    return get_exercise(exercise_id).reference
+    """The reference implementation that exercise ``exercise_id`` is graded against.
+
+    Off in a graded release (``graded_mode()``): raises :class:`RevealsOff`.
+    """
+    ex = get_exercise(exercise_id)
+    if _graded():
+        raise RevealsOff(f"embedlab.reference({exercise_id!r}) is switched off in this graded "
+                         "release: the reference is the answer. Work from the exercise's "
+                         f"docstring and hints (embedlab.hint({exercise_id!r})).")
+    return ex.reference
 
 
 def _unknown_id_message(exercise_id: Any) -> str:
@@ -217,6 +271,154 @@ def _unknown_id_message(exercise_id: Any) -> str:
             f"{m}: {e}" for m, e in sorted(_IMPORT_ERRORS.items())) + ".)"
     return (f"There is no exercise {exercise_id!r}.{suggestion} "
             f"embedlab.list_exercises() lists them all.{broken}")
+
+
+# ---------------------------------------------------------------------------
+# Help on demand: hints, solutions, and the graded release that turns reveals off
+# ---------------------------------------------------------------------------
+class RevealsOff(PermissionError):
+    """A solution or reference was asked for in a graded release, where they are off."""
+
+
+_TRUTHY = {"1", "true", "yes", "on"}
+_GRADED_SWITCH = False             # set by graded_mode(); nothing sets it back
+_HINTS_SHOWN: dict[str, int] = {}  # exercise id -> how many of its hints were shown
+_SOLUTIONS_FILE = "solutions.json"  # in embedlab/exercises/, written by tools/build_notebooks.py
+
+
+def graded_mode() -> None:
+    """Turn solution reveals off for the rest of this Python session (a graded release).
+
+    Afterwards ``solution()`` shows nothing, ``reference()`` raises :class:`RevealsOff`,
+    and ``yours_or_reference`` hands out a stand-in rather than the reference itself;
+    ``check`` and ``hint`` work as before. There is no way back within the same session:
+    an nbgrader release calls this in a read-only first cell. Setting the environment
+    variable ``EMBEDLAB_GRADED=1`` has the same effect from the start.
+    """
+    global _GRADED_SWITCH
+    _GRADED_SWITCH = True
+
+
+def _graded() -> bool:
+    return _GRADED_SWITCH or os.environ.get("EMBEDLAB_GRADED", "").strip().lower() in _TRUTHY
+
+
+def _find(what: Any, caller: str) -> Exercise:
+    """The exercise named by an id ("03.sgns_grad"), a function, or a function's name."""
+    _load_all()
+    if isinstance(what, str):
+        if what in _REGISTRY:
+            return _REGISTRY[what]
+        by_name = [e for e in _REGISTRY.values() if e.name == what]
+        if len(by_name) == 1:
+            return by_name[0]
+        raise KeyError(_unknown_id_message(what))
+    ex, problem = _resolve(what, None)
+    if ex is None:
+        raise KeyError(problem.replace("check(", f"{caller}("))
+    return ex
+
+
+def _hint_text(what: Any, level: int | None = None) -> str:
+    """The text ``hint`` shows, and move on to the next hint."""
+    ex = _find(what, "hint")
+    if not ex.hints:
+        return f"{ex.id}: there are no hints for this exercise. Its docstring states what to return."
+    n = len(ex.hints)
+    if level is None:
+        shown = _HINTS_SHOWN.get(ex.id, 0)
+        level = min(shown + 1, n)
+        _HINTS_SHOWN[ex.id] = max(shown, level)
+    elif not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= n:
+        return f"{ex.id} has hints 1 to {n}: ask for one of them, e.g. hint({ex.id!r}, level=1)."
+    else:
+        _HINTS_SHOWN[ex.id] = max(_HINTS_SHOWN.get(ex.id, 0), level)
+    text = f"{ex.id}, hint {level} of {n}: {ex.hints[level - 1]}"
+    if level < n:
+        text += f"\n(Run embedlab.hint({ex.id!r}) again for the next hint.)"
+    elif _graded():
+        text += "\n(That was the last hint.)"
+    else:
+        text += f"\n(That was the last hint. embedlab.solution({ex.id!r}) shows a worked solution.)"
+    return text
+
+
+def hint(what: Any, level: int | None = None) -> None:
+    """Show the next hint for an exercise: ``hint("03.sgns_grad")`` or ``hint(sgns_grad)``.
+
+    Each call shows the next of its 2-3 hints, from a nudge to nearly the recipe; the
+    last one stays. ``level`` shows a given hint again (1 is the first).
+    """
+    try:
+        text = _hint_text(what, level)
+    except KeyError as exc:
+        text = str(exc.args[0])
+    _show_text(text, "#0969da")
+
+
+def _solutions() -> dict[str, dict[str, str]]:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exercises", _SOLUTIONS_FILE)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def solution_code(exercise_id: str) -> str | None:
+    """The course notebook's solution of an exercise (its whole function), or None."""
+    ex = get_exercise(exercise_id)
+    lesson = ex.id.split(".")[0]
+    for notebook, functions in sorted(_solutions().items()):
+        if notebook.split("_")[0] == lesson and ex.name in functions:
+            return functions[ex.name]
+    return None
+
+
+def solution(what: Any) -> None:
+    """Show the course's solution of an exercise (off in a graded release).
+
+    Try the hints first (``hint``): a solution read is a solution not worked out.
+    """
+    try:
+        ex = _find(what, "solution")
+    except KeyError as exc:
+        _show_text(str(exc.args[0]), "#cf222e")
+        return
+    if _graded():
+        _show_text(f"{ex.id}: solutions are switched off in this graded release. "
+                   f"embedlab.hint({ex.id!r}) still gives hints.", "#6e7781")
+        return
+    code = solution_code(ex.id)
+    if code is None:
+        try:
+            code = inspect.getsource(ex.reference)
+        except (OSError, TypeError):
+            code = None
+    if code is None:
+        _show_text(f"{ex.id}: no written solution is available.", "#6e7781")
+        return
+    header = f"{ex.id}: a solution (yours may differ and still pass: check() compares results, not code)."
+    if _in_ipython():
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"**{html.escape(header)}**\n\n```python\n{code.rstrip()}\n```"))
+    else:
+        print(header + "\n\n" + code.rstrip())
+
+
+def _show_text(text: str, colour: str) -> None:
+    """Show a message: in Jupyter as Markdown (so that $maths$ renders) beside a coloured bar."""
+    if _in_ipython():
+        from IPython.display import display
+
+        head, _, rest = text.partition("\n")
+        markdown = f"**{head}**" + (f"<br>\n{rest}" if rest else "")
+        display({"text/plain": text,
+                 "text/markdown": (f"<div style='border-left:4px solid {colour};padding:2px 10px'>\n\n"
+                                   f"{markdown}\n\n</div>")}, raw=True)
+    else:
+        print(text)
 
 
 # ---------------------------------------------------------------------------
@@ -302,7 +504,9 @@ def yours_or_reference(fn: Callable, exercise_id: str | None = None) -> Callable
     """Return ``fn`` if it passes its exercise, else the reference (and say which).
 
     Notebooks use this after an exercise so that later cells run, with the
-    learner's own code once it is right.
+    learner's own code once it is right. In a graded release the reference is
+    handed out as a stand-in that computes the same results but is not the
+    reference's code.
     """
     result = check(fn, exercise_id, quiet=True)
     name = getattr(fn, "__name__", "your function")
@@ -313,7 +517,16 @@ def yours_or_reference(fn: Callable, exercise_id: str | None = None) -> Callable
         raise KeyError(result.message)
     print(f"Using the reference {name} for now: yours has not passed "
           f"{result.exercise_id} yet ({result.status}).")
-    return _REGISTRY[result.exercise_id].reference
+    ref = _REGISTRY[result.exercise_id].reference
+    if not _graded():
+        return ref
+
+    def stand_in(*args, **kwargs):
+        """The course's reference, for the cells that follow (its code is hidden in a graded release)."""
+        return ref(*args, **kwargs)
+
+    stand_in.__name__ = stand_in.__qualname__ = name
+    return stand_in
 
 
 def _show(result: CheckResult) -> None:
@@ -378,12 +591,16 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     expected = [_call(ex.reference, case) for case in cases]
 
     n_passed = 0
+    # What the learner's function returned on each case (_Raised where it raised), for
+    # matching it against the registered mistakes.
+    outputs: list[Any] = []
+    # (case index, what it returned or raised, why it is wrong) of the first failing case.
+    first_failure: tuple[int, Any, str] | None = None
+    timed_out = False
     # Learner code may divide by zero: check() diagnoses NaN/inf itself, so NumPy's
     # RuntimeWarnings would only be noise above the verdict.
-    first_failure: tuple[Case, Any, Any, str, str | None] | None = None
-    timed_out = False
     with np.errstate(all="ignore"), _TimeLimit(ex.time_limit) as limit:
-        for case, exp in zip(cases, expected):
+        for i, (case, exp) in enumerate(zip(cases, expected)):
             pristine = _copy(case)
             given = _copy(case)
             try:
@@ -392,22 +609,24 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
                 return CheckResult(ex.id, False, 0.0, n_cases=len(cases), status="not implemented",
                                    message=(f"{ex.id}: not implemented yet. Replace the "
                                             "`raise NotImplementedError` line with your code, "
-                                            "then run this cell again."))
+                                            "then run this cell again." + _help_note(ex, " ")))
             except _TimeUp:
                 timed_out = True
-                first_failure = first_failure or (case, exp, None, "timeout", _timeout_hint(ex, case))
+                first_failure = first_failure or (i, None, "timeout")
                 break
             except Exception as exc:
+                outputs.append(_Raised(type(exc)))
                 if first_failure is None:
-                    first_failure = (case, exp, exc, "exception", _exception_hint(ex, case, exc))
+                    first_failure = (i, exc, "exception")
                 continue
+            outputs.append(got)
             why = _compare(ex, got, exp)
             if why is None and not _same(given, pristine):
                 why = "changed its input"
             if why is None:
                 n_passed += 1
             elif first_failure is None:
-                first_failure = (case, exp, got, why, _diagnose(ex, case, pristine, given, got, exp, why))
+                first_failure = (i, got, why)
     if limit.unlimited:
         warnings.warn("This platform has no SIGALRM: check() runs without a time limit here.",
                       RuntimeWarning, stacklevel=3)
@@ -417,7 +636,15 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     if first_failure is None:
         return CheckResult(ex.id, True, 1.0, n_passed=n, n_cases=n, status="passed",
                            message=f"{ex.id}: passed {n}/{n} cases. Well done!")
-    case, exp, got, why, hint = first_failure
+    i, got, why = first_failure
+    case, exp = cases[i], expected[i]
+    with np.errstate(all="ignore"):
+        if why == "timeout":
+            hint = _timeout_hint(ex, case)
+        elif why == "exception":
+            hint = _exception_hint(ex, cases, i, got, outputs)
+        else:
+            hint = _diagnose(ex, cases, i, outputs, got, exp, why)
     lines = [f"{ex.id}: passed {n_passed}/{n} cases."]
     if timed_out:
         lines[0] += f" Stopped after {ex.time_limit:g} s."
@@ -431,8 +658,24 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
         lines.append("  problem:  " + why)
     if hint:
         lines.append("Hint: " + hint)
+    note = _help_note(ex)
+    if note:
+        lines.append(note)
     return CheckResult(ex.id, False, score, "\n".join(lines), n_passed=n_passed, n_cases=n,
                        status="failed", hint=hint)
+
+
+def _help_note(ex: Exercise, prefix: str = "") -> str:
+    """The line of a verdict that says which help is left: the next hint, or the solution."""
+    if not ex.hints:
+        return ""
+    shown, n = _HINTS_SHOWN.get(ex.id, 0), len(ex.hints)
+    if shown < n:
+        return (f"{prefix}Stuck? embedlab.hint({ex.id!r}) gives hint {shown + 1} of {n}.")
+    if _graded():
+        return f"{prefix}You have seen all {n} hints: embedlab.hint({ex.id!r}, level=1) shows them again."
+    return (f"{prefix}You have seen all {n} hints; embedlab.solution({ex.id!r}) shows a worked "
+            "solution.")
 
 
 def _signature_problem(fn: Callable, ex: Exercise, case: Case) -> str | None:
@@ -658,7 +901,7 @@ def _torch_case(case: Case, suffix: str = "") -> Case:
 # ---------------------------------------------------------------------------
 # Diagnosis: why is it wrong, in one sentence
 # ---------------------------------------------------------------------------
-def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, exp: Any,
+def _diagnose(ex: Exercise, cases: Sequence[Case], i: int, outputs: list[Any], got: Any, exp: Any,
               why: str) -> str | None:
     if why == "changed its input":
         return ("your function changed its input in place (e.g. `x /= ...` or `x[...] = ...` on an "
@@ -666,9 +909,7 @@ def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, e
     got_p, exp_p = _to_plain(got), _to_plain(exp)
     if got_p is None:
         return "your function returned None: is the `return` statement missing?"
-    # A custom compare may look at more than the values (a tensor's type or gradient):
-    # give it the learner's result as returned.
-    hint = _mistake_hint(ex, pristine, got if ex.compare is not None else got_p)
+    hint = _mistake_hint(ex, cases, i, outputs)
     if hint:
         return hint
     g, e = _as_numeric_array(got_p), _as_numeric_array(exp_p)
@@ -702,16 +943,37 @@ def _diagnose(ex: Exercise, case: Case, pristine: Case, given: Case, got: Any, e
     return None
 
 
-def _mistake_hint(ex: Exercise, pristine: Case, got: Any) -> str | None:
-    """The hint of the first registered mistake whose output equals ``got``."""
+def _agrees(ex: Exercise, got: Any, wrong: Any) -> bool:
+    """Does the learner's output (or _Raised) equal a mistake's output (or _Raised)?"""
+    if isinstance(got, _Raised) or isinstance(wrong, _Raised):
+        return (isinstance(got, _Raised) and isinstance(wrong, _Raised)
+                and issubclass(wrong.kind, got.kind))
+    try:
+        # A custom compare may look at more than the values (a tensor's type or gradient):
+        # give it the learner's result as returned.
+        return _compare(ex, got, wrong) is None
+    except Exception:  # an odd output that the comparison cannot even read is no match
+        return False
+
+
+def _mistake_hint(ex: Exercise, cases: Sequence[Case], i: int, outputs: list[Any]) -> str | None:
+    """The hint of the registered mistake that explains the learner's output best.
+
+    A candidate must give the learner's output (or raise the learner's exception) on the
+    first failing case, ``cases[i]``; among the candidates, the one that agrees with the
+    learner on the most cases wins (ties: the first registered). So a mistake that is
+    one special case of another ("NaN at sample=0" inside "uncapped") wins exactly when
+    the learner's code is that special case, whatever the order of registration.
+    """
+    best, best_score = None, -1
     for m in ex.mistakes:
-        try:
-            wrong = m.impl(*copy.deepcopy(pristine.args), **copy.deepcopy(pristine.kwargs))
-        except Exception:
+        wrong = ex.mistake_outputs(m, cases)
+        if not _agrees(ex, outputs[i], wrong[i]):
             continue
-        if _compare(ex, got, wrong) is None:
-            return m.hint
-    return None
+        score = sum(_agrees(ex, g, w) for g, w in zip(outputs, wrong))
+        if score > best_score:
+            best, best_score = m, score
+    return best.hint if best else None
 
 
 def _constant_ratio(g: np.ndarray, e: np.ndarray) -> float | None:
@@ -724,15 +986,13 @@ def _constant_ratio(g: np.ndarray, e: np.ndarray) -> float | None:
     return None
 
 
-def _exception_hint(ex: Exercise, case: Case, exc: Exception) -> str:
+def _exception_hint(ex: Exercise, cases: Sequence[Case], i: int, exc: Exception,
+                    outputs: list[Any]) -> str:
     # A registered mistake that raises the same exception type names the cause.
-    for m in ex.mistakes:
-        try:
-            m.impl(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        except type(exc):
-            return m.hint
-        except Exception:
-            continue
+    hint = _mistake_hint(ex, cases, i, outputs)
+    if hint:
+        return hint
+    case = cases[i]
     where = _learner_frame(exc)
     at = f" at {where}" if where else ""
     if isinstance(exc, (IndexError, KeyError)):

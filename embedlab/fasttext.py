@@ -22,13 +22,12 @@ and our vectors against gensim's ``FastTextKeyedVectors`` given the same matrice
 Training reuses the vocabulary, subsampling, negative sampling and context-window
 machinery of :mod:`embedlab.word2vec`.
 
-Below the references, ``@mistake`` functions are realistic wrong answers that learners
-write; ``check`` recognises them and shows their hint. They are not meant to be used.
+The exercises on these functions (their cases, the realistic wrong answers that ``check``
+recognises, and the hints) live in ``embedlab/exercises/lesson05.py``.
 """
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -36,7 +35,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .check import Case, exercise, mistake
 from .device import cpu_threads, resolve as _resolve_device
 from .word2vec import (
     build_vocab,
@@ -66,48 +64,8 @@ MASK32 = 0xFFFFFFFF
 # ---------------------------------------------------------------------------
 # Exercise 05.char_ngrams
 # ---------------------------------------------------------------------------
-def _multiset_compare(got: Any, expected: list[str]) -> str | None:
-    """Same n-grams, the same number of times each; order does not matter."""
-    if got is None:
-        return "returned None (is a `return` missing?)"
-    if isinstance(got, str) or not isinstance(got, (list, tuple)):
-        return f"expected a list of strings, got {type(got).__name__}"
-    if not all(isinstance(g, str) for g in got):
-        return "expected a list of strings (the n-grams themselves)"
-    have, want = Counter(got), Counter(expected)
-    if have == want:
-        return None
-    missing = sorted((want - have).elements())
-    extra = sorted((have - want).elements())
-    parts = []
-    if missing:
-        parts.append(f"missing {missing[:6]}{' ...' if len(missing) > 6 else ''}")
-    if extra:
-        parts.append(f"unexpected {extra[:6]}{' ...' if len(extra) > 6 else ''}")
-    return f"{len(got)} n-grams, expected {len(expected)}: " + "; ".join(parts)
 
 
-def _char_ngrams_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [
-        Case(("where",), label="'where': the example of the fastText paper"),
-        Case(("a",), label="a one-letter word: '<a>' is its only 3-gram"),
-        Case(("banana",), label="'ana' occurs twice: keep both"),
-        Case(("ox",), {"min_n": 2, "max_n": 3}, label="min_n=2, max_n=3"),
-        Case(("unfriendliness",), label="a long word: no n-gram is longer than max_n"),
-        Case(("café",), label="a non-ASCII word: n counts characters, not bytes"),
-        Case(("the",), {"min_n": 3, "max_n": 3}, label="min_n = max_n = 3"),
-        Case(("dictionary",), {"min_n": 4, "max_n": 5}, label="min_n=4, max_n=5"),
-    ]
-    letters = list("abcdefghijklmnopqrstuvwxyz")
-    for _ in range(4):
-        word = "".join(rng.choice(letters, size=int(rng.integers(2, 12))))
-        lo = int(rng.integers(1, 4))
-        cases.append(Case((word,), {"min_n": lo, "max_n": lo + int(rng.integers(0, 4))},
-                          label=f"random word {word!r}"))
-    return cases
-
-
-@exercise("05.char_ngrams", cases=_char_ngrams_cases, compare=_multiset_compare)
 def char_ngrams(word: str, min_n: int = 3, max_n: int = 6) -> list[str]:
     """The character n-grams of ``"<" + word + ">"`` with min_n <= n <= max_n.
 
@@ -126,74 +84,11 @@ def char_ngrams(word: str, min_n: int = 3, max_n: int = 6) -> list[str]:
             if i + n <= size and not (n == 1 and (i == 0 or i + n == size))]
 
 
-@mistake("05.char_ngrams", "The whole marked word is missing: when '<' + word + '>' has at most "
-         "max_n characters ('<a>', '<the>'), it is one of the n-grams too. (The word's own vector is a "
-         "separate row, but that does not remove '<the>' from the n-grams.)")
-def _char_ngrams_no_whole_word(word, min_n=3, max_n=6):
-    # Registered before the missing markers: for 'a' both give no n-gram at all, and
-    # check() shows the hint of the first registered mistake that matches.
-    marked = BOW + word + EOW
-    return [g for g in char_ngrams(word, min_n, max_n) if g != marked]
-
-
-@mistake("05.char_ngrams", "The boundary markers are missing: take the n-grams of "
-         "'<' + word + '>', so that '<wh' (a word start) differs from 'wh' inside a word.")
-def _char_ngrams_no_markers(word, min_n=3, max_n=6):
-    return [word[i:i + n] for i in range(len(word)) for n in range(min_n, max_n + 1)
-            if i + n <= len(word)]
-
-
-@mistake("05.char_ngrams", "The longest n-grams are missing: range(min_n, max_n) stops before "
-         "max_n. Use range(min_n, max_n + 1) so that n = max_n is included.")
-def _char_ngrams_off_by_one(word, min_n=3, max_n=6):
-    marked = BOW + word + EOW
-    return [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n)
-            if i + n <= len(marked)]
-
-
-@mistake("05.char_ngrams", "You added the whole marked word '<word>' as an extra n-gram. It is "
-         "an n-gram only when it has at most max_n characters (then the loop finds it anyway); "
-         "the word's own vector is a separate row, not an n-gram.")
-def _char_ngrams_whole_word(word, min_n=3, max_n=6):
-    marked = BOW + word + EOW
-    grams = [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n + 1)
-             if i + n <= len(marked)]
-    return grams if marked in grams else grams + [marked]
-
-
-@mistake("05.char_ngrams", "Repeated n-grams were dropped (a set?). fastText keeps every "
-         "occurrence: 'banana' has 'ana' twice, and both count in the mean.")
-def _char_ngrams_unique(word, min_n=3, max_n=6):
-    return sorted(set(char_ngrams(word, min_n, max_n)))
-
-
-@mistake("05.char_ngrams", "Some n-grams run past the end of the word: slicing marked[i:i+n] "
-         "near the end returns a shorter string. Keep only n-grams with i + n <= len(marked).")
-def _char_ngrams_past_end(word, min_n=3, max_n=6):
-    marked = BOW + word + EOW
-    return [marked[i:i + n] for i in range(len(marked)) for n in range(min_n, max_n + 1)]
-
-
 # ---------------------------------------------------------------------------
 # Exercise 05.fnv_hash
 # ---------------------------------------------------------------------------
-def _fnv_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [
-        Case((b"",), label="no bytes: the offset basis itself"),
-        Case((b"a",), label="one byte"),
-        Case((b"<wh",), label="an n-gram of 'where'"),
-        Case((b"where>",), label="a suffix n-gram"),
-        Case(("<caf".encode("utf-8"),), label="ASCII only"),
-        Case(("café>".encode("utf-8"),), label="'é' is two bytes >= 128: fastText reads them as signed"),
-        Case(("<gödel>".encode("utf-8"),), label="another non-ASCII n-gram"),
-    ]
-    for size in (4, 12, 40):
-        cases.append(Case((bytes(rng.integers(0, 256, size=size).astype(np.uint8)),),
-                          label=f"{size} random bytes"))
-    return cases
 
 
-@exercise("05.fnv_hash", cases=_fnv_cases, rtol=0.0, atol=0.0)
 def fnv_hash(data: bytes) -> int:
     """32-bit FNV-1a hash of ``data``, exactly as fastText (and gensim) compute it.
 
@@ -205,66 +100,6 @@ def fnv_hash(data: bytes) -> int:
     h = FNV_OFFSET_BASIS
     for b in data:
         if b >= 128:            # signed char: -128..-1, sign-extended to 32 bits
-            b |= 0xFFFFFF00
-        h = ((h ^ b) * FNV_PRIME) & MASK32
-    return h
-
-
-@mistake("05.fnv_hash", "Right for ASCII, wrong for bytes >= 128: fastText XORs each byte as a "
-         "signed char, so a byte b >= 128 is XOR-ed as b | 0xFFFFFF00 (its sign extended to 32 bits).")
-def _fnv_unsigned(data):
-    h = FNV_OFFSET_BASIS
-    for b in data:
-        h = ((h ^ b) * FNV_PRIME) & MASK32
-    return h
-
-
-_CHARACTERS_HINT = ("fastText hashes the UTF-8 BYTES of the n-gram, not its characters: 'é' is the "
-                    "two bytes 0xC3 0xA9, not the one code point 233. Loop over `data` itself (a bytes "
-                    "object gives ints 0..255); do not decode it.")
-
-
-def _code_points(data):
-    return [ord(ch) for ch in data.decode("utf-8", errors="replace")]
-
-
-@mistake("05.fnv_hash", _CHARACTERS_HINT)
-def _fnv_characters(data):
-    return fnv_hash(_code_points(data))          # the right loop, over code points instead of bytes
-
-
-@mistake("05.fnv_hash", _CHARACTERS_HINT)
-def _fnv_characters_unsigned(data):
-    return _fnv_unsigned(_code_points(data))
-
-
-@mistake("05.fnv_hash", "You multiply first and XOR second: that is FNV-1. fastText uses FNV-1a: "
-         "h = h XOR byte, THEN h = h * 16777619.")
-def _fnv_1_not_1a(data):
-    h = FNV_OFFSET_BASIS
-    for b in data:
-        if b >= 128:
-            b |= 0xFFFFFF00
-        h = ((h * FNV_PRIME) & MASK32) ^ b
-    return h
-
-
-@mistake("05.fnv_hash", "The hash is not kept to 32 bits: Python integers never overflow, so "
-         "mask after every multiplication, h = (h * 16777619) & 0xFFFFFFFF.")
-def _fnv_no_mask(data):
-    h = FNV_OFFSET_BASIS
-    for b in data:
-        if b >= 128:
-            b |= 0xFFFFFF00
-        h = (h ^ b) * FNV_PRIME
-    return h
-
-
-@mistake("05.fnv_hash", "h must start from the FNV offset basis 2166136261, not 0.")
-def _fnv_zero_start(data):
-    h = 0
-    for b in data:
-        if b >= 128:
             b |= 0xFFFFFF00
         h = ((h ^ b) * FNV_PRIME) & MASK32
     return h
@@ -333,26 +168,8 @@ def subword_table(words: Sequence[str], min_n: int = 3, max_n: int = 6,
 # ---------------------------------------------------------------------------
 # Exercise 05.oov_vector
 # ---------------------------------------------------------------------------
-def _oov_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [
-        Case(("where", rng.normal(size=(1000, 4))), label="'where', 1000 buckets, d=4"),
-        Case(("banana", rng.normal(size=(500, 3))), label="'banana': 'ana' twice, so its row counts twice"),
-        Case(("a", rng.normal(size=(100, 5))), label="a one-letter word: one n-gram, '<a>'"),
-        Case(("", rng.normal(size=(100, 5))), label="the empty word: no n-gram at all, a zero vector"),
-        Case(("unfriendliness", rng.normal(size=(20, 6))),
-             label="only 20 buckets: many n-grams share a row (hash collisions)"),
-        Case(("dictionarylike", rng.normal(size=(2000, 8))), {"min_n": 4, "max_n": 5},
-             label="min_n=4, max_n=5"),
-        Case(("naïve", rng.normal(size=(300, 4))), label="a non-ASCII word"),
-    ]
-    letters = list("abcdefghijklmnopqrstuvwxyz")
-    for b, d in [(777, 10), (50_000, 16)]:
-        word = "".join(rng.choice(letters, size=int(rng.integers(3, 14))))
-        cases.append(Case((word, rng.normal(size=(b, d))), label=f"random word {word!r}, {b} buckets"))
-    return cases
 
 
-@exercise("05.oov_vector", cases=_oov_cases, rtol=1e-5, atol=1e-8)
 def oov_vector(word: str, ngram_vectors: np.ndarray, min_n: int = 3, max_n: int = 6) -> np.ndarray:
     """The vector fastText gives a word it has never seen: the mean of its n-gram rows.
 
@@ -367,74 +184,6 @@ def oov_vector(word: str, ngram_vectors: np.ndarray, min_n: int = 3, max_n: int 
     if not rows:
         return np.zeros(ngram_vectors.shape[1])
     return ngram_vectors[rows].mean(axis=0)
-
-
-@mistake("05.oov_vector", "You summed the n-gram vectors: fastText takes their MEAN (divide by "
-         "the number of n-grams), so that long words do not get long vectors.")
-def _oov_sum(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])
-    return ngram_vectors[rows].sum(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "The n-grams were taken without the boundary markers: hash the n-grams "
-         "of '<' + word + '>' (char_ngrams adds them), as training did.")
-def _oov_no_markers(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    grams = [word[i:i + n] for i in range(len(word)) for n in range(min_n, max_n + 1) if i + n <= len(word)]
-    rows = [fnv_hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in grams]
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "Each bucket was counted once (np.unique or a set): fastText averages "
-         "over every n-gram, so a repeated n-gram, or two n-grams that share a bucket, count twice.")
-def _oov_unique_rows(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = sorted(set(ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])))
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "A word without n-grams (e.g. the empty word) gives the mean of nothing, "
-         "NaN. Return np.zeros(d) in that case, as gensim does.")
-def _oov_nan(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = ngram_hashes(word, min_n, max_n, ngram_vectors.shape[0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return ngram_vectors[rows].sum(axis=0) / len(rows)
-
-
-@mistake("05.oov_vector", "A hash is a number up to 2**32: reduce it to a row with "
-         "fnv_hash(...) % ngram_vectors.shape[0] (the number of buckets) before indexing.")
-def _oov_no_modulo(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = [fnv_hash(g.encode("utf-8")) for g in char_ngrams(word, min_n, max_n)]
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "The number of buckets is hard-coded: take it from the matrix you were "
-         "given, fnv_hash(...) % ngram_vectors.shape[0], not % 2_000_000 (gensim's default).")
-def _oov_fixed_bucket(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = [fnv_hash(g.encode("utf-8")) % 2_000_000 % ngram_vectors.shape[0]
-            for g in char_ngrams(word, min_n, max_n)]
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "min_n and max_n were not passed on: char_ngrams(word) uses its defaults "
-         "(3 and 6) whatever oov_vector was given. Call char_ngrams(word, min_n, max_n).")
-def _oov_default_n(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = [fnv_hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in char_ngrams(word)]
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
-
-
-@mistake("05.oov_vector", "The rows do not match fastText's: Python's built-in hash() is not FNV-1a "
-         "(and it changes from one Python process to the next). Use fnv_hash(g.encode('utf-8')) "
-         "% ngram_vectors.shape[0].")
-def _oov_python_hash(word, ngram_vectors, min_n=3, max_n=6):
-    ngram_vectors = np.asarray(ngram_vectors, dtype=float)
-    rows = [hash(g.encode("utf-8")) % ngram_vectors.shape[0] for g in char_ngrams(word, min_n, max_n)]
-    return ngram_vectors[rows].mean(axis=0) if rows else np.zeros(ngram_vectors.shape[1])
 
 
 # ---------------------------------------------------------------------------

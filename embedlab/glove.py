@@ -26,8 +26,8 @@ The functions below, in order:
 5. ``train_glove``: shuffled mini-batches of non-zero entries, every step a few tensor
    operations on the whole batch (no Python loop per entry).
 
-Below the references, ``@mistake`` functions are realistic wrong answers that learners
-write; ``check`` recognises them and shows their hint. They are not meant to be used.
+The exercises on these functions (their cases, the realistic wrong answers that ``check``
+recognises, and the hints) live in ``embedlab/exercises/lesson04.py``.
 """
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from .check import Case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
 
@@ -58,24 +57,8 @@ ALPHA = 0.75
 # ---------------------------------------------------------------------------
 # 1. The weighting function (exercise 04.glove_weight)
 # ---------------------------------------------------------------------------
-def _weight_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [
-        Case((np.array([1.0, 10.0, 50.0, 99.0]),), label="counts below x_max = 100"),
-        Case((np.array([100.0, 150.0, 1e4, 3.0]),), label="x_max itself and above: capped at 1"),
-        Case((np.array([0.1, 0.5, 1 / 3, 2.25]),), label="harmonic (fractional) counts"),
-        Case((np.array([5.0, 10.0, 20.0, 40.0]),), {"x_max": 10.0},
-             label="x_max=10: 20 and 40 are capped"),
-        Case((np.array([1.0, 25.0, 100.0, 400.0]),), {"alpha": 0.5}, label="alpha=0.5"),
-        Case((np.array([2.0, 8.0, 30.0]),), {"x_max": 20.0, "alpha": 1.0},
-             label="alpha=1: a straight line up to x_max"),
-    ]
-    for size in (10, 1000):
-        x = np.exp(rng.uniform(np.log(0.1), np.log(5000), size=size))
-        cases.append(Case((x,), label=f"{size} random counts from 0.1 to 5000"))
-    return cases
 
 
-@exercise("04.glove_weight", cases=_weight_cases, inputs="both")
 def glove_weight(x, x_max: float = X_MAX, alpha: float = ALPHA):
     """GloVe's weighting function f(x) = min(1, (x / x_max) ** alpha).
 
@@ -94,86 +77,11 @@ def _np(x) -> np.ndarray:
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
 
 
-@mistake("04.glove_weight", "Counts above x_max get weights above 1: GloVe caps the weight at 1, "
-         "f(x) = min(1, (x / x_max) ** alpha), so that very frequent pairs do not dominate.")
-def _weight_uncapped(x, x_max=X_MAX, alpha=ALPHA):
-    return (_np(x) / x_max) ** alpha
-
-
-@mistake("04.glove_weight", "The power alpha is missing: f(x) = min(1, (x / x_max) ** alpha), "
-         "a curve that rises faster than a straight line for small x (alpha = 0.75).")
-def _weight_linear(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) / x_max)
-
-
-@mistake("04.glove_weight", "The power applies to the ratio x / x_max, not to x alone: "
-         "(x / x_max) ** alpha, not x ** alpha / x_max.")
-def _weight_power_of_x(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) ** alpha / x_max)
-
-
-@mistake("04.glove_weight", "Your function ignores its arguments: use the x_max and alpha it is "
-         "given, not the default values 100 and 0.75 written into the formula.")
-def _weight_fixed_defaults(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, (_np(x) / 100.0) ** 0.75)
-
-
-@mistake("04.glove_weight", "Operator precedence: ** binds tighter than /, so x / x_max ** alpha is "
-         "x / (x_max ** alpha). Put the ratio in parentheses: (x / x_max) ** alpha.")
-def _weight_precedence(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) / x_max ** alpha)
-
-
-@mistake("04.glove_weight", "Python's built-in min(1, ...) compares 1 with the WHOLE array, and an "
-         "array has no single truth value (\"ambiguous\"). Cap element by element: "
-         "((x / x_max) ** alpha).clip(max=1.0) works on NumPy arrays and torch tensors alike "
-         "(or np.minimum for arrays, torch.clamp(..., max=1.0) for tensors).")
-def _weight_builtin_min(x, x_max=X_MAX, alpha=ALPHA):
-    return min(1.0, (_np(x) / x_max) ** alpha)
-
-
 # ---------------------------------------------------------------------------
 # 2. The loss of a batch (exercise 04.glove_loss) and 3. its gradient (04.glove_grad)
 # ---------------------------------------------------------------------------
-def _loss_cases(rng: np.random.Generator) -> list[Case]:
-    d = 3
-    cases = [
-        Case((np.zeros((3, d)), np.zeros((3, d)), np.zeros(3), np.zeros(3), np.array([1.0, 10.0, 1000.0])),
-             label="zero vectors and biases, x = 1, 10, 1000: loss = sum of f(x) * log(x)**2"),
-        Case((np.array([[1.0, 0.0]]), np.array([[2.0, 1.0]]), np.array([0.5]), np.array([-0.2]),
-              np.array([20.0])), label="one pair"),
-        Case((np.array([[0.5, 1.0], [1.0, -1.0], [0.0, 2.0]]),
-              np.array([[1.0, 1.0], [0.5, 0.5], [1.0, 0.0]]),
-              np.array([0.1, 0.0, -0.3]), np.array([0.2, 0.4, 0.0]),
-              np.array([0.5, 250.0, 3.0])),
-             label="three pairs, one above x_max, one fractional count"),
-        Case((np.array([[1.0, 2.0]]), np.array([[0.5, 0.25]]), np.array([0.0]), np.array([0.0]),
-              np.array([np.e])), label="w.w~ + b + b~ equals log x: loss 0 (only the weight can be wrong)"),
-        Case((np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([[0.2, 0.2], [-0.5, 0.3]]),
-              np.array([0.1, 0.2]), np.array([0.3, -0.1]), np.array([5.0, 50.0])),
-             {"x_max": 10.0, "alpha": 0.5}, label="x_max=10, alpha=0.5"),
-    ]
-    for b, dim in [(4, 5), (64, 16)]:
-        x = np.exp(rng.uniform(np.log(0.2), np.log(2000), size=b))
-        cases.append(Case((rng.normal(0, 0.3, (b, dim)), rng.normal(0, 0.3, (b, dim)),
-                           rng.normal(0, 0.3, b), rng.normal(0, 0.3, b), x),
-                          label=f"random batch, B={b}, d={dim}"))
-    return cases
 
 
-def _compare_loss(got, expected) -> str | None:
-    """The value, and (when the reference returns one) a 0-d torch tensor, as the exercise asks:
-    the notebook calls .backward() on it."""
-    if isinstance(got, torch.Tensor):
-        if isinstance(expected, torch.Tensor) and expected.ndim == 0 and got.ndim != 0:
-            return f"returned a torch tensor of shape {tuple(got.shape)}, expected a 0-d tensor (one number)"
-    elif isinstance(expected, torch.Tensor):
-        kind = "a NumPy number" if isinstance(got, (np.ndarray, np.generic)) else f"a {type(got).__name__}"
-        return f"returned {kind}, expected a 0-d torch tensor"
-    return compare_values(got, expected, 1e-4, 1e-6)
-
-
-@exercise("04.glove_loss", cases=_loss_cases, inputs="both", compare=_compare_loss)
 def glove_loss(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
     """GloVe's weighted least-squares loss for a batch of B non-zero co-occurrences.
 
@@ -194,87 +102,6 @@ def _diff(w, w_tilde, b, b_tilde, x, log=torch.log):
     return w, w_tilde, x, (w * w_tilde).sum(-1) + b + b_tilde - log(x)
 
 
-@mistake("04.glove_loss", "The weighting is missing: multiply each squared error by "
-         "f(x) = glove_weight(x), so that rare, noisy pairs count less.")
-def _loss_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    return (_diff(w, w_tilde, b, b_tilde, x)[3] ** 2).sum()
-
-
-@mistake("04.glove_loss", "The biases are missing: the model is w·w~ + b + b~ ≈ log x. The biases "
-         "absorb how frequent each word is, which the vectors cannot do on their own.")
-def _loss_no_bias(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, _ = _diff(w, w_tilde, b, b_tilde, x)
-    return (glove_weight(x, x_max, alpha) * ((w * w_tilde).sum(-1) - torch.log(x)) ** 2).sum()
-
-
-@mistake("04.glove_loss", "The target is the LOGARITHM of the count: compare w·w~ + b + b~ with "
-         "torch.log(x), not with x itself.")
-def _loss_no_log(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x, log=lambda t: t)
-    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
-
-
-@mistake("04.glove_loss", "You averaged over the batch: the loss here is the SUM over the B pairs "
-         "(the paper's J restricted to the batch), .sum() rather than .mean().")
-def _loss_mean(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return (glove_weight(x, x_max, alpha) * diff ** 2).mean()
-
-
-@mistake("04.glove_loss", "That is glove.c's cost, with a factor 1/2 in front; this exercise asks "
-         "for the paper's J: sum of f(x) * (w·w~ + b + b~ - log x) ** 2, without the 1/2.")
-def _loss_half(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 0.5 * (glove_weight(x, x_max, alpha) * diff ** 2).sum()
-
-
-@mistake("04.glove_loss", "The weight multiplies the squared error, not the error before squaring: "
-         "f(x) * diff ** 2, not (f(x) * diff) ** 2.")
-def _loss_weight_squared(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return ((glove_weight(x, x_max, alpha) * diff) ** 2).sum()
-
-
-@mistake("04.glove_loss", "w @ w_tilde.T is the (B, B) matrix of EVERY row against every column, and "
-         "adding the (B,) biases broadcasts it into B * B errors. Pair k only needs its own dot "
-         "product w_k · w~_k: the row-wise (w * w_tilde).sum(1), shape (B,).")
-def _loss_matmul(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
-    diff = w @ w_tilde.T + b + b_tilde - torch.log(x)                 # (B, B)
-    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
-
-
-@mistake("04.glove_loss", "The target is the NATURAL logarithm of the count: torch.log(x), not "
-         "torch.log10(x) (or np.log10).")
-def _loss_log10(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x, log=torch.log10)
-    return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
-
-
-@mistake("04.glove_loss", "You returned one loss per pair, shape (B,): the exercise asks for their "
-         "SUM, one number (a 0-d tensor). Add .sum() at the end.")
-def _loss_no_sum(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return glove_weight(x, x_max, alpha) * diff ** 2
-
-
-@mistake("04.glove_loss", "The weight ignores x_max and alpha: call glove_weight(x, x_max, alpha) "
-         "with the arguments glove_loss was given; glove_weight(x) uses the defaults 100 and 0.75.")
-def _loss_weight_defaults(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return (glove_weight(x) * diff ** 2).sum()
-
-
-@mistake("04.glove_loss", "The value is right, but it is a NumPy number: return a 0-d torch tensor, "
-         "computed with torch operations (torch.as_tensor, torch.log, .sum()), so that "
-         ".backward() can compute its gradient.")
-def _loss_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, b, b_tilde, x = (_np(a) for a in (w, w_tilde, b, b_tilde, x))
-    diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
-    return np.sum(_np(glove_weight(x, x_max, alpha)) * diff ** 2)
-
-
-@exercise("04.glove_grad", cases=_loss_cases, inputs="both")
 def glove_grad(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
     """Gradient of ``glove_loss`` (the sum over the batch) with respect to ``w``: shape (B, d).
 
@@ -284,58 +111,6 @@ def glove_grad(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = A
     """
     w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
     return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w_tilde
-
-
-@mistake("04.glove_grad", "Every row is half the expected value: the derivative of diff ** 2 is "
-         "2 * diff (glove.c drops the 2 because its cost has a 1/2 in front; glove_loss does not).")
-def _grad_no_two(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    return glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha) / 2
-
-
-@mistake("04.glove_grad", "The derivative of w · w~ with respect to w is w~, the OTHER vector: "
-         "row k is 2 f(x_k) diff_k w~_k, not ... w_k.")
-def _grad_wrong_vector(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w
-
-
-@mistake("04.glove_grad", "The weight f(x) is missing from the gradient: it multiplies the squared "
-         "error in the loss, so it multiplies the gradient too.")
-def _grad_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * diff[:, None] * w_tilde
-
-
-@mistake("04.glove_grad", "The weight ignores x_max and alpha: call glove_weight(x, x_max, alpha) "
-         "with the arguments glove_grad was given; glove_weight(x) uses the defaults 100 and 0.75.")
-def _grad_weight_defaults(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x) * diff)[:, None] * w_tilde
-
-
-@mistake("04.glove_grad", "The sign is flipped: you returned the direction that DEcreases the loss. "
-         "The gradient points uphill; training then subtracts it (w -= lr * grad).")
-def _grad_sign(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    return -glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha)
-
-
-_NO_COLUMN_HINT = ("2 * f(x) * e has shape (B,) and w_tilde (B, d): multiplying them lines the B "
-                   "values up with the d COLUMNS, a broadcast error (or, when B == d, silently wrong "
-                   "rows). Make it a column first, (2 * f(x) * e)[:, None] * w_tilde, so that value "
-                   "k scales row k.")
-
-
-@mistake("04.glove_grad", _NO_COLUMN_HINT)
-def _grad_no_column(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x, x_max, alpha) * diff) * w_tilde        # RuntimeError when B != d
-
-
-@mistake("04.glove_grad", _NO_COLUMN_HINT)
-def _grad_no_column_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, b, b_tilde, x = (_np(a) for a in (w, w_tilde, b, b_tilde, x))
-    diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
-    return 2 * (np.minimum(1.0, (x / x_max) ** alpha) * diff) * w_tilde  # ValueError when B != d
 
 
 # ---------------------------------------------------------------------------

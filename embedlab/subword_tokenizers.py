@@ -22,8 +22,8 @@ becomes a short sequence of known tokens; they differ in how they split::
 ``tests/test_subword_tokenizers.py`` checks that both give exactly the tokens of Hugging
 Face ``tokenizers``' ``BPE`` and ``WordPiece`` models given the same merges / vocabulary.
 
-Below the references, ``@mistake`` functions are realistic wrong answers that learners
-write; ``check`` recognises them and shows their hint. They are not meant to be used.
+The exercises on these functions (their cases, the realistic wrong answers that ``check``
+recognises, and the hints) live in ``embedlab/exercises/lesson05.py``.
 """
 from __future__ import annotations
 
@@ -32,9 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-import numpy as np
 
-from .check import Case, exercise, mistake
 
 __all__ = [
     "BPE",
@@ -103,34 +101,6 @@ def merge_symbols(symbols: Symbols, pair: Pair, continuing_subword_prefix: str =
 # ---------------------------------------------------------------------------
 # Exercise 05.bpe_merge_step
 # ---------------------------------------------------------------------------
-def _merge_step_cases(rng: np.random.Generator) -> list[Case]:
-    sennrich = {("l", "o", "w", "</w>"): 5, ("l", "o", "w", "e", "r", "</w>"): 2,
-                ("n", "e", "w", "e", "s", "t", "</w>"): 6, ("w", "i", "d", "e", "s", "t", "</w>"): 3}
-    cases = [
-        Case((sennrich,), label="Sennrich et al.'s example: low, lower, newest, widest"),
-        # ("a", "b") is in more words, ("c", "d") has the higher count: frequency matters.
-        Case(({("a", "b", "x"): 1, ("a", "b", "y"): 1, ("a", "b"): 1, ("c", "d"): 5},),
-             label="'c d' in one frequent word beats 'a b' in three rare ones"),
-        Case(({("a", "a", "a"): 2, ("b", "c"): 3},),
-             label="'a a a': ('a', 'a') occurs twice (4 times in all, more than 'b c'); merge left to right"),
-        Case(({("a", "a", "a", "a"): 1, ("a", "b"): 3},), label="'a a a a' gives 'aa aa'"),
-        Case(({("y", "z"): 3, ("b", "c"): 3, ("x", "y"): 1},),
-             label="a tie: ('b', 'c') comes before ('y', 'z') alphabetically"),
-        Case(({("ab", "c"): 2, ("b", "c"): 3, ("x", "b", "c"): 1},),
-             label="merging ('b', 'c') must not touch the symbol 'ab' followed by 'c'"),
-        Case(({("h", "e", "l", "l", "o"): 4, ("l", "l", "a", "m", "a"): 1},), label="'l l' twice in 'hello'? once"),
-        Case(({("a", "b", "c"): 2, ("ab", "c"): 1, ("a", "b"): 1},),
-             label="('a', 'b', 'c') becomes ('ab', 'c'), a word already there: their counts add up"),
-        Case(({("x",): 7, ("y",): 2},), label="only one-symbol words: no pair left, return (None, word_counts)"),
-    ]
-    letters = list("abcdefg")
-    for n_words in (8, 60):
-        words: dict = {}
-        while len(words) < n_words:
-            sym = tuple(rng.choice(letters, size=int(rng.integers(1, 8)))) + ("</w>",)
-            words[sym] = int(rng.integers(1, 20))
-        cases.append(Case((words,), label=f"{n_words} random words"))
-    return cases
 
 
 def _best_pair(counts: Mapping[Pair, int]) -> Pair | None:
@@ -140,7 +110,6 @@ def _best_pair(counts: Mapping[Pair, int]) -> Pair | None:
     return min(counts, key=lambda pair: (-counts[pair], pair))
 
 
-@exercise("05.bpe_merge_step", cases=_merge_step_cases)
 def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[Symbols, int]]:
     """One step of BPE training: find the most frequent pair of symbols and merge it everywhere.
 
@@ -161,121 +130,6 @@ def bpe_merge_step(word_counts: dict[Symbols, int]) -> tuple[Pair | None, dict[S
         new = merge_symbols(symbols, best)
         merged[new] = merged.get(new, 0) + freq       # two words may become the same symbols
     return best, merged
-
-
-def _merge_step_parts(word_counts, count=pair_counts, choose=_best_pair, merge=merge_symbols, add_up=True):
-    """``bpe_merge_step`` (above) in its four parts, each replaceable: count the pairs,
-    choose one, merge it in every word, add up the counts of words that become the same.
-    Each mistake below swaps one part for a wrong one, so it differs from the reference
-    in that part only (``test_merge_step_parts_are_the_reference`` checks the defaults)."""
-    counts = count(word_counts)
-    best = choose(counts) if counts else None
-    if best is None:
-        return None, dict(word_counts)
-    merged: dict[Symbols, int] = {}
-    for symbols, freq in word_counts.items():
-        new = merge(symbols, best)
-        merged[new] = merged.get(new, 0) + freq if add_up else freq
-    return best, merged
-
-
-@mistake("05.bpe_merge_step", "Each word counts once here, whatever its frequency: add the "
-         "word's count for every occurrence of a pair (counts[pair] += freq), since a word seen "
-         "500 times contributes its pairs 500 times.")
-def _merge_step_unweighted(word_counts):
-    return _merge_step_parts(word_counts, count=lambda wc: pair_counts(dict.fromkeys(wc, 1)))
-
-
-@mistake("05.bpe_merge_step", "Ties are broken by the order in which pairs were first seen "
-         "(Counter.most_common / max keep the first). Break them alphabetically: "
-         "min(counts, key=lambda p: (-counts[p], p)).")
-def _merge_step_first_seen_tie(word_counts):
-    return _merge_step_parts(word_counts, choose=lambda counts: counts.most_common(1)[0][0])
-
-
-@mistake("05.bpe_merge_step", "Ties went to the alphabetically LAST pair (max keeps the largest "
-         "(count, pair)). Among equally frequent pairs take the FIRST in alphabetical order: "
-         "min(counts, key=lambda p: (-counts[p], p)).")
-def _merge_step_last_tie(word_counts):
-    return _merge_step_parts(word_counts, choose=lambda counts: max(counts, key=lambda p: (counts[p], p)))
-
-
-@mistake("05.bpe_merge_step", "A pair that occurs twice in one word was counted once: count every "
-         "occurrence (for 'a a a', the pair ('a', 'a') occurs twice), each time adding the word's count.")
-def _merge_step_once_per_word(word_counts):
-    def count_once(wc):
-        counts: Counter = Counter()
-        for symbols, freq in wc.items():
-            for pair in set(zip(symbols, symbols[1:])):
-                counts[pair] += freq
-        return counts
-
-    return _merge_step_parts(word_counts, count=count_once)
-
-
-@mistake("05.bpe_merge_step", "The word was scanned from right to left: 'a a a' became 'a aa'. "
-         "Scan left to right, so that it becomes 'aa a'.")
-def _merge_step_right_to_left(word_counts):
-    def merge_from_the_right(symbols, pair):
-        new, i = [], len(symbols) - 1
-        while i >= 0:
-            if i >= 1 and (symbols[i - 1], symbols[i]) == pair:
-                new.append(symbols[i - 1] + symbols[i])
-                i -= 2
-            else:
-                new.append(symbols[i])
-                i -= 1
-        return tuple(reversed(new))
-
-    return _merge_step_parts(word_counts, merge=merge_from_the_right)
-
-
-@mistake("05.bpe_merge_step", "Two words that become the same symbols after the merge (('a', 'b', 'c') "
-         "and ('ab', 'c') both become ('ab', 'c')) must ADD their counts: "
-         "new[merged] = new.get(merged, 0) + count, not new[merged] = count.")
-def _merge_step_overwrite(word_counts):
-    return _merge_step_parts(word_counts, add_up=False)
-
-
-@mistake("05.bpe_merge_step", "Overlapping pairs were merged twice: in 'a a a', after merging "
-         "the first two symbols, skip BOTH of them (i += 2) before looking for the next pair, "
-         "which gives 'aa a', not 'aa aa'.")
-def _merge_step_overlap(word_counts):
-    def merge_overlapping(symbols, pair):
-        new, i = [], 0
-        while i < len(symbols):
-            if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
-                new.append(symbols[i] + symbols[i + 1])
-                if i + 2 == len(symbols):
-                    break
-            else:
-                new.append(symbols[i])
-            i += 1
-        return tuple(new)
-
-    return _merge_step_parts(word_counts, merge=merge_overlapping)
-
-
-@mistake("05.bpe_merge_step", "str.replace on the space-joined symbols also matches across symbol "
-         "boundaries: ' '.join(('ab', 'c')).replace('b c', 'bc') gives 'abc'. Compare whole "
-         "symbols (symbols[i] == a and symbols[i + 1] == b) instead.")
-def _merge_step_str_replace(word_counts):
-    return _merge_step_parts(word_counts, merge=lambda symbols, pair: tuple(
-        " ".join(symbols).replace(" ".join(pair), "".join(pair)).split(" ")))
-
-
-@mistake("05.bpe_merge_step", "The pair was merged only at its first occurrence in each word: "
-         "merge EVERY occurrence, scanning the whole word left to right.")
-def _merge_step_first_only(word_counts):
-    def merge_first(symbols, pair):
-        new = list(symbols)
-        for i in range(len(new) - 1):
-            if (new[i], new[i + 1]) == pair:
-                new[i:i + 2] = [new[i] + new[i + 1]]
-                break
-        return tuple(new)
-
-    return _merge_step_parts(word_counts, merge=merge_first)
 
 
 # ---------------------------------------------------------------------------

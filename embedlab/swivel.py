@@ -36,9 +36,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .check import Case, _torch_case, compare_values, exercise, mistake
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
-from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
+from .tensors import float_tensors as _float_tensors
 
 __all__ = ["SwivelModel", "shards", "swivel_block_grad", "swivel_confidence", "swivel_loss", "train_swivel"]
 
@@ -60,98 +59,8 @@ def swivel_confidence(x, base: float = CONFIDENCE_BASE, scale: float = CONFIDENC
 # ---------------------------------------------------------------------------
 # Exercise 04.swivel_loss
 # ---------------------------------------------------------------------------
-def _swivel_cases(rng: np.random.Generator) -> list[Case]:
-    w = np.array([[1.0, 0.0], [0.5, 0.5]])
-    c = np.array([[1.0, 1.0], [0.0, 2.0], [-1.0, 0.5]])
-    x = np.array([[4.0, 0.0, 1.0], [0.0, 9.0, 0.0]])
-    cases = [
-        Case((w, c, x, np.array([20.0, 30.0]), np.array([10.0, 25.0, 15.0]), 100.0),
-             label="2 x 3 block, three observed and three unobserved cells"),
-        Case((np.zeros((2, 3)), np.zeros((2, 3)), np.array([[2.0, 0.0], [0.0, 0.0]]),
-              np.array([5.0, 8.0]), np.array([6.0, 7.0]), 50.0),
-             label="zero vectors: every prediction is 0"),
-        Case((np.array([[1.0, 2.0]]), np.array([[3.0, 1.0], [0.5, -1.0]]), np.array([[0.0, 0.0]]),
-              np.array([40.0]), np.array([50.0, 60.0]), 1000.0),
-             label="a row with no observed cell: only soft hinges"),
-        Case((np.array([[1.0, 0.5], [0.0, 1.0]]), np.array([[2.0, 0.0], [1.0, 1.0]]),
-              np.array([[0.5, 2.5], [1.5, 0.25]]), np.array([3.0, 4.0]), np.array([2.0, 5.0]), 20.0),
-             label="all cells observed, fractional (harmonic) counts"),
-        Case((np.array([[30.0, 30.0]]), np.array([[40.0, 20.0], [-30.0, -30.0]]), np.array([[0.0, 0.0]]),
-              np.array([10.0]), np.array([10.0, 10.0]), 100.0),
-             label="huge scores (1800): the soft hinge must not overflow"),
-    ]
-    for m, n, d in [(3, 4, 5), (16, 12, 8)]:
-        counts = np.where(rng.random((m, n)) < 0.5, np.round(np.exp(rng.uniform(0, 5, (m, n))), 1), 0.0)
-        rows = counts.sum(1) + rng.uniform(5, 50, m)     # the block is part of a bigger matrix
-        cols = counts.sum(0) + rng.uniform(5, 50, n)
-        total = float(rows.sum() + cols.sum())
-        cases.append(Case((rng.normal(0, 0.5, (m, d)), rng.normal(0, 0.5, (n, d)), counts, rows, cols, total),
-                          label=f"random {m} x {n} block, d={d}, half the cells observed"))
-    # Every case again with torch tensors, then the gradient cases: the values of a loss can
-    # be right while its gradient is NaN (log 0 = -inf inside the unused branch of torch.where).
-    grad_cases = []
-    for case in (cases[0], cases[-1]):
-        w_grad = torch.tensor(case.args[0], dtype=torch.float64, requires_grad=True)
-        grad_cases.append(Case((w_grad, *(torch.as_tensor(a) if isinstance(a, np.ndarray) else a
-                                          for a in case.args[1:])),
-                               label=case.label + "; w requires grad: the gradient of "
-                               "loss.sum() with respect to w is compared too"))
-    return cases + [_torch_case(case, suffix=" (torch tensors)") for case in cases] + grad_cases
 
 
-def _autograd_leaves(t: torch.Tensor) -> list[torch.Tensor]:
-    """The tensors requiring grad that ``t`` was computed from (the leaves of its graph)."""
-    leaves, seen, stack = [], set(), [t.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        if hasattr(node, "variable"):          # an AccumulateGrad node: a leaf
-            leaves.append(node.variable)
-        stack.extend(nxt for nxt, _ in node.next_functions)
-    return leaves
-
-
-_UNREADABLE = object()
-
-
-def _sum_gradient(out: torch.Tensor):
-    """d out.sum() / d w, with w the one tensor requiring grad that ``out`` came from."""
-    leaves = _autograd_leaves(out)
-    if len(leaves) != 1:
-        return _UNREADABLE  # e.g. a copy of w made to require grad: we compare values only
-    return torch.autograd.grad(out.sum(), leaves[0], retain_graph=True)[0]
-
-
-def _result_gradient(got):
-    """The gradient of ``got.sum()``, None when ``got`` is not differentiable."""
-    if isinstance(got, torch.Tensor):
-        if got.grad_fn is None:
-            return None
-        return _sum_gradient(got)
-    return None
-
-
-def _compare_with_gradient(got, expected) -> str | None:
-    """Compare the values; when the reference's result is differentiable (a case where w
-    requires grad), also compare the gradient of ``.sum()`` with respect to w."""
-    why = compare_values(got, expected, 1e-4, 1e-6)
-    if why or not (isinstance(expected, torch.Tensor) and expected.requires_grad):
-        return why
-    got_grad = _result_gradient(got)
-    if got_grad is None:
-        return ("the values are right, but the result is not connected to w by autograd (w requires "
-                "grad here): build it from the input tensors with torch operations, without NumPy "
-                "or torch.tensor(...) copies")
-    exp_grad = _sum_gradient(expected)
-    if got_grad is _UNREADABLE or exp_grad is _UNREADABLE:
-        return None
-    why = compare_values(got_grad, exp_grad, 1e-4, 1e-6)
-    return f"the values are right, but the gradient with respect to w is not: {why}" if why else None
-
-
-@exercise("04.swivel_loss", cases=_swivel_cases, compare=_compare_with_gradient)
 def swivel_loss(w, c, x, row_totals, col_totals, total):
     """SWIVEL's loss for every cell of a block of the co-occurrence matrix.
 
@@ -181,103 +90,6 @@ def swivel_loss(w, c, x, row_totals, col_totals, total):
     squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
     hinge = F.softplus(scores - pmi_star)
     return torch.where(observed, squared, hinge)
-
-
-def _parts(w, c, x, row_totals, col_totals, total):
-    w, c, x, row_totals, col_totals, total = _float_tensors(w, c, x, row_totals, col_totals, total)
-    scores = w @ c.T
-    pmi_star = torch.log(total) - torch.log(row_totals)[:, None] - torch.log(col_totals)[None, :]
-    observed = x > 0
-    pmi = pmi_star + torch.log(torch.where(observed, x, torch.ones_like(x)))
-    return scores, x, observed, pmi, pmi_star
-
-
-@mistake("04.swivel_loss", "The soft hinge has the wrong sign: it must push the score of an "
-         "unobserved pair DOWN, below PMI*, so it is log(1 + exp(score - PMI*)), not "
-         "log(1 + exp(PMI* - score)).")
-def _swivel_hinge_sign(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
-    return torch.where(observed, squared, F.softplus(pmi_star - scores))
-
-
-@mistake("04.swivel_loss", "The soft hinge of an unobserved cell compares the score with PMI*, the "
-         "PMI the pair would have with a count of 1: log(1 + exp(score - PMI*)), not log(1 + exp(score)).")
-def _swivel_hinge_no_pmi(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
-    return torch.where(observed, squared, F.softplus(scores))
-
-
-@mistake("04.swivel_loss", "log(1 + exp(s)) overflows for a large score s (exp(1800) is inf): use "
-         "F.softplus(s), which computes the same value without overflow.")
-def _swivel_naive_softplus(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
-    return torch.where(observed, squared, torch.log(1 + torch.exp(scores - pmi_star)))
-
-
-@mistake("04.swivel_loss", "The observed cells are not weighted: multiply their squared error by "
-         "the confidence f(x) = swivel_confidence(x) = 0.1 + 0.25 * sqrt(x), and by 1/2.")
-def _swivel_no_confidence(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    return torch.where(observed, 0.5 * (scores - pmi) ** 2, F.softplus(scores - pmi_star))
-
-
-@mistake("04.swivel_loss", "The PMI is missing log |D|: PMI = log x_ij + log total - log x_i* - log x_*j, "
-         "the log of x_ij |D| / (x_i* x_*j). Add log(total) to both PMI and PMI*.")
-def _swivel_no_total(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    log_t = torch.log(torch.as_tensor(total, dtype=scores.dtype))
-    squared = 0.5 * swivel_confidence(x) * (scores - (pmi - log_t)) ** 2
-    return torch.where(observed, squared, F.softplus(scores - (pmi_star - log_t)))
-
-
-@mistake("04.swivel_loss", "The target of an observed cell is its PMI, not its log count as in "
-         "GloVe: PMI = log x_ij + log total - log x_i* - log x_*j.")
-def _swivel_log_count(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    log_x = torch.log(torch.where(observed, x, torch.ones_like(x)))
-    squared = 0.5 * swivel_confidence(x) * (scores - log_x) ** 2
-    return torch.where(observed, squared, F.softplus(scores - pmi_star))
-
-
-@mistake("04.swivel_loss", "The confidence is f(x) = 0.1 + 0.25 * sqrt(x): the 0.1 is missing. It keeps "
-         "a little weight on every observed pair, even the rarest (f(x) = 0.25 * sqrt(x) is 0.25 for x = 1).")
-def _swivel_confidence_no_base(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    squared = 0.25 * torch.sqrt(x) * (scores - pmi) ** 2
-    return torch.where(observed, 0.5 * squared, F.softplus(scores - pmi_star))
-
-
-@mistake("04.swivel_loss", "The squared loss of an observed cell has a factor 1/2 in front: "
-         "0.5 * f(x) * (w·c - PMI) ** 2. Yours is twice that.")
-def _swivel_no_half(w, c, x, row_totals, col_totals, total):
-    scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
-    squared = swivel_confidence(x) * (scores - pmi) ** 2
-    return torch.where(observed, squared, F.softplus(scores - pmi_star))
-
-
-@mistake("04.swivel_loss", "torch functions need tensors: `total` is a plain Python float (and the "
-         "arrays may be NumPy arrays). Convert first, torch.as_tensor(total, dtype=torch.float64), "
-         "or take math.log(total) for the float.")
-def _swivel_log_of_float(w, c, x, row_totals, col_totals, total):
-    w, c, x, row_totals, col_totals = _float_tensors(w, c, x, row_totals, col_totals)
-    pmi_star = torch.log(total) - torch.log(row_totals)[:, None] - torch.log(col_totals)[None, :]
-    return F.softplus(w @ c.T - pmi_star)
-
-
-@mistake("04.swivel_loss", "Your values are right but the gradient is NaN: torch.log(x) of a zero count is "
-         "-inf, so the squared loss is +inf in the cells that torch.where then discards, and the "
-         "backward pass multiplies their zero gradient by that infinity (0 * inf = NaN). Take the log "
-         "of torch.where(x > 0, x, torch.ones_like(x)) instead, so no branch ever holds an infinity.")
-def _swivel_log_of_zero(w, c, x, row_totals, col_totals, total):
-    w, c, x, row_totals, col_totals, total = _float_tensors(w, c, x, row_totals, col_totals, total)
-    scores = w @ c.T
-    pmi = torch.log(x * total / (row_totals[:, None] * col_totals[None, :]))        # -inf where x = 0
-    pmi_star = torch.log(total / (row_totals[:, None] * col_totals[None, :]))
-    squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
-    return torch.where(x > 0, squared, F.softplus(scores - pmi_star))
 
 
 # ---------------------------------------------------------------------------

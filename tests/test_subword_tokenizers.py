@@ -194,7 +194,7 @@ def test_merge_step_exercise_catalogue():
 def test_merge_step_parts_are_the_reference():
     # The mistakes are _merge_step_parts with one part swapped: with none swapped it must
     # be the reference, or a mistake could differ from the reference in two ways at once.
-    from embedlab.subword_tokenizers import _merge_step_parts
+    from embedlab.exercises.lesson05 import _merge_step_parts
 
     ex = get_exercise("05.bpe_merge_step")
     for case in ex.cases(np.random.default_rng(0)):
