@@ -96,14 +96,14 @@ def main(argv=None) -> int:
                ("PV-DBOW + words", dict(dm=False, dbow_words=True, epochs=args.words_epochs))]
     for name, kwargs in configs:
         model = train_doc2vec(docs, **common, **kwargs)
-        record(f"{name} (embedlab)", model.dv, model.train_seconds, f"{kwargs['epochs']} epochs")
+        record(f"{name} (embedlab)", model.dv.vectors, model.train_seconds, f"{kwargs['epochs']} epochs")
         if name == "PV-DBOW":
             t = time.perf_counter()
             record("PV-DBOW (embedlab), re-inferred", model.infer_vectors(docs, seed=1, device=args.device),
                    time.perf_counter() - t, "inference time")
         if name == "PV-DBOW + words":
-            record("average of its word vectors", average_vectors(docs, model.wv, model.key_to_index))
-            record("SIF of its word vectors", sif_embed(docs, model.wv, model.key_to_index, model.counts))
+            record("average of its word vectors", average_vectors(docs, model.wv.vectors, model.key_to_index))
+            record("SIF of its word vectors", sif_embed(docs, model.wv.vectors, model.key_to_index, model.counts))
 
     if not args.skip_gensim:
         from gensim.models.doc2vec import Doc2Vec, TaggedDocument

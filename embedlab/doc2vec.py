@@ -6,6 +6,7 @@ Four recipes, from the simplest to the one that learns document vectors itself::
     X = sif_embed(docs, vectors, key_to_index, counts)          # SIF: weighted mean, minus a common direction
     model = train_doc2vec(docs, dm=0, dim=100, epochs=10)       # Doc2Vec PV-DBOW (dm=1: PV-DM)
     model.dv[i]                                                 # the trained vector of docs[i]
+    model.dv.vectors                                            # all of them, (n_docs, dim)
     model.infer_vector(["a", "new", "document"])                # a vector for a new document
 
 * **Averaging**: the mean of the vectors of a document's known words.
@@ -46,6 +47,7 @@ import numpy as np
 import torch
 
 from .device import cpu_threads
+from .vectors import KeyedVectors
 from .word2vec import (
     _progress_bar,
     _resolve_device,
@@ -263,14 +265,17 @@ def probe_scores(X, labels, *, test_size: float = 0.3, seed: int = 0) -> dict[st
 class Doc2VecModel:
     """Trained document vectors, the word and output vectors, and how they were trained.
 
-    dv: (n_docs, dim) float32 numpy array, row i is the vector of the i-th training
-    document. wv: (V, dim) float32 word (input) vectors: trained by PV-DM and by PV-DBOW
-    with ``dbow_words``; with plain PV-DBOW they keep their random start. output_vectors:
-    (V, dim) the output ("syn1neg") vectors, which every mode trains. counts: (V,).
+    dv: the document vectors, a :class:`~embedlab.vectors.KeyedVectors` whose key i is the
+    i-th training document (``model.dv[i]``, ``model.dv.vectors`` the (n_docs, dim) float32
+    matrix, ``model.dv.most_similar(i)``). wv: the word (input) vectors, a KeyedVectors of
+    the V words: trained by PV-DM and by PV-DBOW with ``dbow_words``; with plain PV-DBOW
+    they keep their random start. output_vectors: (V, dim) the output ("syn1neg")
+    vectors, which every mode trains. counts: (V,). Arrays given for ``dv`` and ``wv``
+    are wrapped as KeyedVectors.
     """
 
-    dv: np.ndarray
-    wv: np.ndarray
+    dv: KeyedVectors
+    wv: KeyedVectors
     output_vectors: np.ndarray
     index_to_key: list[str]
     counts: np.ndarray
@@ -280,12 +285,16 @@ class Doc2VecModel:
     key_to_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self):
-        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        if not isinstance(self.dv, KeyedVectors):
+            self.dv = KeyedVectors(self.dv)
+        if not isinstance(self.wv, KeyedVectors):
+            self.wv = KeyedVectors(self.wv, self.index_to_key, self.counts)
+        self.key_to_index = self.wv.key_to_index
 
     def __repr__(self) -> str:
         mode = "PV-DM" if self.params.get("dm") else "PV-DBOW" + (" + words" if self.params.get("dbow_words") else "")
         return (f"Doc2VecModel({mode}, {len(self.dv)} documents, V={len(self.index_to_key)}, "
-                f"dim={self.dv.shape[1]}, trained {self.train_seconds:.1f} s)")
+                f"dim={self.dv.vector_size}, trained {self.train_seconds:.1f} s)")
 
     def infer_vectors(self, docs: Iterable[Sequence[str]], *, epochs: int | None = None,
                       alpha: float | None = None, min_alpha: float | None = None, seed: int = 0,
@@ -303,7 +312,7 @@ class Doc2VecModel:
         p = self.params
         dev = _resolve_device(device)
         docs = docs if isinstance(docs, list) else list(docs)
-        W = torch.as_tensor(self.wv).to(dev)
+        W = torch.as_tensor(self.wv.vectors).to(dev)
         C = torch.as_tensor(self.output_vectors).to(dev)
         D, _ = _run_doc2vec(
             docs, W, C, self.key_to_index, self.counts, dm=p["dm"], window=p["window"],

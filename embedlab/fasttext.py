@@ -13,7 +13,7 @@ gets a vector: "unfriendliness" lands near "friendliness" and "unkindness".
 
     model = train_fasttext(docs, dim=100, epochs=5)       # device="cuda" on a GPU
     model.most_similar("unfriendliness")                  # an unseen word is fine
-    model.word_vector("dictionarylike")                   # (dim,) float32
+    model.wv["dictionarylike"]                            # (dim,) float32
     kv = model.to_keyed_vectors()                         # gensim KeyedVectors
 
 The n-grams, the hash and the composition are exactly gensim's and Facebook's fastText
@@ -44,6 +44,7 @@ from .word2vec import (
     negative_cdf,
     sample_negatives,
 )
+from .vectors import SubwordVectors, VectorsInterface
 
 __all__ = [
     "FastTextModel",
@@ -190,14 +191,15 @@ def oov_vector(word: str, ngram_vectors: np.ndarray, min_n: int = 3, max_n: int 
 # The model
 # ---------------------------------------------------------------------------
 @dataclass
-class FastTextModel:
+class FastTextModel(VectorsInterface):
     """Trained fastText vectors: word rows, n-gram bucket rows, and how they compose.
 
     input_matrix: (V + bucket, dim) float32; rows 0..V-1 are the words' own vectors
     (gensim's ``vectors_vocab``), rows V.. the n-gram buckets (``vectors_ngrams``).
     output_vectors: (V, dim) the context vectors. ``vectors`` (V, dim) are the composed
     word vectors, the mean of a word's own row and its n-gram rows, as gensim's
-    ``wv.vectors``; ``word_vector(w)`` works for any string, seen or not.
+    ``wv.vectors``. ``wv`` (a :class:`~embedlab.vectors.SubwordVectors`) has a vector for
+    any string, seen or not: ``model.wv["dictionarylike"]``, as gensim's ``wv[...]``.
     """
 
     input_matrix: np.ndarray
@@ -215,7 +217,7 @@ class FastTextModel:
     def __post_init__(self):
         self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
         self._vectors = None
-        self._unit = None
+        self._wv = None
         self._bag = None
 
     def __repr__(self) -> str:
@@ -281,49 +283,13 @@ class FastTextModel:
             self._vectors = self.get_vectors(self.index_to_key)
         return self._vectors
 
-    def __contains__(self, word: str) -> bool:
-        """True for every word with at least one n-gram: fastText has a vector for it."""
-        return word in self.key_to_index or bool(char_ngrams(word, self.min_n, self.max_n))
-
-    def word_vector(self, word: str) -> np.ndarray:
-        """(dim,) vector of ``word``, in the vocabulary or not."""
-        i = self.key_to_index.get(word)
-        return self.vectors[i] if i is not None else self.get_vectors([word])[0]
-
-    __getitem__ = word_vector
-
-    def _unit_vectors(self) -> np.ndarray:
-        if self._unit is None:
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-            self._unit = self.vectors / np.maximum(norms, 1e-12)
-        return self._unit
-
-    def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two words (either may be unseen)."""
-        va, vb = self.word_vector(a), self.word_vector(b)
-        return float(va @ vb / max(np.linalg.norm(va) * np.linalg.norm(vb), 1e-12))
-
-    def most_similar(self, word: str | np.ndarray, topn: int = 10) -> list[tuple[str, float]]:
-        """The ``topn`` vocabulary words closest (cosine) to ``word`` (any string, or a vector)."""
-        query = np.asarray(word, dtype=np.float32) if not isinstance(word, str) else self.word_vector(word)
-        norm = np.linalg.norm(query)
-        if norm == 0:
-            return []
-        sims = self._unit_vectors() @ (query / norm)
-        if isinstance(word, str) and word in self.key_to_index:
-            sims[self.key_to_index[word]] = -np.inf
-        top = np.argsort(-sims, kind="stable")[:topn]
-        return [(self.index_to_key[j], float(sims[j])) for j in top]
-
-    def to_keyed_vectors(self):
-        """The composed vocabulary vectors as a gensim ``KeyedVectors``."""
-        from gensim.models import KeyedVectors  # lazy: gensim is needed only here
-
-        kv = KeyedVectors(self.dim, dtype=np.float32)
-        kv.add_vectors(self.index_to_key, self.vectors)
-        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
-        kv.expandos["count"][:] = self.counts
-        return kv
+    @property
+    def wv(self) -> SubwordVectors:
+        """The word vectors, composed from n-grams for words never seen in training too."""
+        if self._wv is None:
+            self._wv = SubwordVectors(self.vectors, self.index_to_key, self.counts, compose=self.get_vectors,
+                                      known=lambda word: bool(char_ngrams(word, self.min_n, self.max_n)))
+        return self._wv
 
     @classmethod
     def from_gensim(cls, model) -> "FastTextModel":

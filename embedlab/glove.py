@@ -40,6 +40,7 @@ import torch
 
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
+from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = [
     "GloVeModel",
@@ -137,7 +138,7 @@ def adagrad_step(param: torch.Tensor, gradsq: torch.Tensor, index: torch.Tensor,
 # 5. Training
 # ---------------------------------------------------------------------------
 @dataclass
-class GloVeModel:
+class GloVeModel(VectorsInterface):
     """Trained GloVe vectors and how they were trained.
 
     vectors: (V, dim) float32, W + W~ (the paper's choice: the sum of a word's two
@@ -155,6 +156,11 @@ class GloVeModel:
     index_to_key: list[str] | None = None
     params: dict[str, Any] = field(default_factory=dict)
     train_seconds: float = 0.0
+    wv: KeyedVectors = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # Without words, the rows are looked up by number.
+        self.wv = KeyedVectors(self.vectors, self.index_to_key)
 
     def __repr__(self) -> str:
         loss = f", final cost {self.losses[-1]:.4f}" if self.losses else ""

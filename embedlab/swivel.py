@@ -38,6 +38,7 @@ import torch.nn.functional as F
 
 from .device import resolve as _resolve_device, cpu_threads as _torch_threads
 from .tensors import float_tensors as _float_tensors
+from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = ["SwivelModel", "shards", "swivel_block_grad", "swivel_confidence", "swivel_loss", "train_swivel"]
 
@@ -116,7 +117,7 @@ def swivel_block_grad(w: torch.Tensor, c: torch.Tensor, x: torch.Tensor,
 
 
 @dataclass
-class SwivelModel:
+class SwivelModel(VectorsInterface):
     """Trained SWIVEL vectors. vectors: (V, dim) float32, row + column vectors (as SWIVEL's
     own export does); W, C: the two matrices. losses: mean loss per cell, each epoch."""
 
@@ -127,6 +128,11 @@ class SwivelModel:
     index_to_key: list[str] | None = None
     params: dict[str, Any] = field(default_factory=dict)
     train_seconds: float = 0.0
+    wv: KeyedVectors = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # Without words, the rows are looked up by number.
+        self.wv = KeyedVectors(self.vectors, self.index_to_key)
 
     def __repr__(self) -> str:
         loss = f", final loss {self.losses[-1]:.4f}" if self.losses else ""

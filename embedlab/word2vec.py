@@ -42,6 +42,7 @@ import torch.nn.functional as F
 
 from .device import cpu_threads as _cpu_threads, resolve as _resolve_device
 from .tensors import as_tensor as _tensor, float_tensors as _as_float_tensors
+from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = [
     "Word2VecModel",
@@ -276,12 +277,15 @@ def sgns_grad(centre, pos, neg):
 # 6. Training
 # ---------------------------------------------------------------------------
 @dataclass
-class Word2VecModel:
+class Word2VecModel(VectorsInterface):
     """Trained word vectors, and how they were trained.
 
     vectors: (V, dim) float32 numpy array, row i is the input vector of
-    ``index_to_key[i]`` (the "word vectors"). output_vectors: the second matrix (the
-    context/"syn1neg" vectors). counts: (V,) corpus counts.
+    ``index_to_key[i]`` (the "word vectors"); ``wv`` holds them as a
+    :class:`~embedlab.vectors.KeyedVectors` (``model.wv["king"]``,
+    ``model.wv.most_similar("king")``; the model answers both itself too).
+    output_vectors: the second matrix (the context/"syn1neg" vectors). counts: (V,)
+    corpus counts.
     """
 
     vectors: np.ndarray
@@ -292,56 +296,20 @@ class Word2VecModel:
     train_seconds: float = 0.0
     raw_words: int = 0          # words seen in training, all epochs, before subsampling
     effective_words: int = 0    # words left after subsampling, all epochs (gensim's "effective words")
+    wv: KeyedVectors = field(init=False, repr=False)
     key_to_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self):
-        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
-        self._unit = None
+        self.wv = KeyedVectors(self.vectors, self.index_to_key, self.counts)
+        self.key_to_index = self.wv.key_to_index
 
     def __repr__(self) -> str:
         return (f"Word2VecModel(V={len(self.index_to_key)}, dim={self.vectors.shape[1]}, "
                 f"trained {self.train_seconds:.1f} s, {self.words_per_second:,.0f} effective words/s)")
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.key_to_index
-
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.key_to_index[word]]
-
     @property
     def words_per_second(self) -> float:
         return self.effective_words / self.train_seconds if self.train_seconds else 0.0
-
-    def _unit_vectors(self) -> np.ndarray:
-        if self._unit is None:
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-            self._unit = self.vectors / np.maximum(norms, 1e-12)
-        return self._unit
-
-    def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two words' vectors."""
-        unit = self._unit_vectors()
-        return float(unit[self.key_to_index[a]] @ unit[self.key_to_index[b]])
-
-    def most_similar(self, word: str, topn: int = 10) -> list[tuple[str, float]]:
-        """The ``topn`` words with the highest cosine similarity to ``word`` (itself excluded)."""
-        unit = self._unit_vectors()
-        i = self.key_to_index[word]
-        sims = unit @ unit[i]
-        sims[i] = -np.inf
-        top = np.argsort(-sims, kind="stable")[:topn]
-        return [(self.index_to_key[j], float(sims[j])) for j in top]
-
-    def to_keyed_vectors(self):
-        """The vectors as a gensim ``KeyedVectors`` (for ``evaluate_word_analogies`` & co)."""
-        from gensim.models import KeyedVectors  # lazy: gensim is needed only here
-
-        kv = KeyedVectors(self.vectors.shape[1], dtype=np.float32)
-        # Rows are sorted by frequency, so restrict_vocab=N keeps the N most frequent words.
-        kv.add_vectors(self.index_to_key, self.vectors)
-        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
-        kv.expandos["count"][:] = self.counts
-        return kv
 
 
 def train_word2vec(

@@ -369,7 +369,7 @@ assert round(100 * gensim_an, 1) == 4.2, f"the text says 4.2 % of the analogies 
 
 # %%
 for word in ["kingdom", "unfriendliness"]:
-    difference = np.abs(theirs.word_vector(word) - gensim_ft.wv[word]).max()
+    difference = np.abs(theirs.wv[word] - gensim_ft.wv[word]).max()
     print(f"{word:>15}: in vocabulary: {word in gensim_ft.wv.key_to_index}, "
           f"largest difference from gensim's vector: {difference:.1e}")
 mine = embedlab.yours_or_reference(oov_vector)
@@ -381,7 +381,7 @@ print("your oov_vector on gensim's n-gram matrix, largest difference:",
 assert "kingdom" in gensim_ft.wv.key_to_index and "unfriendliness" not in gensim_ft.wv.key_to_index, \
     "the text says the check covers a known word (kingdom) and an unknown one (unfriendliness)"
 for word in ["kingdom", "unfriendliness"]:
-    difference = np.abs(theirs.word_vector(word) - gensim_ft.wv[word]).max()
+    difference = np.abs(theirs.wv[word] - gensim_ft.wv[word]).max()
     assert difference < 1e-6, f"the text says FastTextModel returns gensim's vector of {word!r}, the largest difference is {difference:.1e}"
 oov_difference = np.abs(mine("unfriendliness", gensim_ft.wv.vectors_ngrams) - gensim_ft.wv["unfriendliness"]).max()
 assert oov_difference < 1e-6, f"the text says oov_vector gives gensim's composition, the largest difference is {oov_difference:.1e}"

@@ -362,7 +362,7 @@ check(pv_dbow_step)
 # %%
 dbow = train_doc2vec(docs, dm=False, dim=50, epochs=20, min_count=2, seed=0, progress=False)
 print(dbow)
-record("PV-DBOW (ours)", dbow.dv, dbow.train_seconds)
+record("PV-DBOW (ours)", dbow.dv.vectors, dbow.train_seconds)
 
 
 # %% tags=["expect"]
@@ -383,7 +383,7 @@ dbow_inferred = dbow.infer_vectors(docs, seed=1)
 record("PV-DBOW (ours), re-inferred", dbow_inferred, time.perf_counter() - started)
 unit = lambda X: X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)  # noqa: E731
 print(f"median cosine(trained, inferred) of the same document: "
-      f"{np.median((unit(dbow.dv) * unit(dbow_inferred)).sum(1)):.3f}")
+      f"{np.median((unit(dbow.dv.vectors) * unit(dbow_inferred)).sum(1)):.3f}")
 
 
 # %% tags=["expect"]
@@ -392,7 +392,7 @@ assert round(_reinferred, 2) == 0.58, f"the text says the re-inferred vectors sc
 assert results["PV-DBOW (ours)"]["macro_f1"] < _reinferred, (
     f"the text says the re-inferred vectors beat the trained ones; the notebook printed "
     f"{results['PV-DBOW (ours)']['macro_f1']:.3f} (trained) and {_reinferred:.3f} (re-inferred)")
-_median_cos = float(np.median((unit(dbow.dv) * unit(dbow_inferred)).sum(1)))
+_median_cos = float(np.median((unit(dbow.dv.vectors) * unit(dbow_inferred)).sum(1)))
 assert round(_median_cos, 3) == 0.998, f"the text says a median cosine of 0.998; the notebook printed {_median_cos:.3f}"
 
 # %% [markdown]
@@ -420,14 +420,14 @@ assert round(_median_cos, 3) == 0.998, f"the text says a median cosine of 0.998;
 # %%
 dm = train_doc2vec(docs, dm=True, dim=50, epochs=20, min_count=2, seed=0, progress=False)
 print(dm)
-record("PV-DM (ours)", dm.dv, dm.train_seconds)
+record("PV-DM (ours)", dm.dv.vectors, dm.train_seconds)
 dbow_words = train_doc2vec(docs, dm=False, dbow_words=True, dim=50, epochs=10, min_count=2, seed=0,
                            progress=False)
 print(dbow_words)
-record("PV-DBOW + words (ours)", dbow_words.dv, dbow_words.train_seconds)
-record("average of its own word vectors", average_vectors(docs, dbow_words.wv, dbow_words.key_to_index))
+record("PV-DBOW + words (ours)", dbow_words.dv.vectors, dbow_words.train_seconds)
+record("average of its own word vectors", average_vectors(docs, dbow_words.wv.vectors, dbow_words.key_to_index))
 record("SIF of its own word vectors",
-       sif_embed(docs, dbow_words.wv, dbow_words.key_to_index, dbow_words.counts))
+       sif_embed(docs, dbow_words.wv.vectors, dbow_words.key_to_index, dbow_words.counts))
 
 
 # %% tags=["expect"]
@@ -484,7 +484,7 @@ for y, n in enumerate(order):
 
 from sklearn.decomposition import PCA
 
-xy = PCA(2, random_state=0).fit_transform(unit(dbow_words.dv))
+xy = PCA(2, random_state=0).fit_transform(unit(dbow_words.dv.vectors))
 for s in sources:
     mask = labels == s
     ax_map.scatter(xy[mask, 0], xy[mask, 1], s=5, alpha=0.6, label=s)
@@ -568,8 +568,8 @@ import ipywidgets as widgets
 # Centring brings the typical cosine of a query with a document to about 0; the top hits of
 # a short Doc2Vec query can still score 0.9 (see the text below the next cell).
 glove_docs = average_vectors(docs, glove_vectors, glove_index)
-glove_mean, d2v_mean = glove_docs.mean(0), dbow_words.dv.mean(0)
-glove_unit, d2v_unit = unit(glove_docs - glove_mean), unit(dbow_words.dv - d2v_mean)
+glove_mean, d2v_mean = glove_docs.mean(0), dbow_words.dv.vectors.mean(0)
+glove_unit, d2v_unit = unit(glove_docs - glove_mean), unit(dbow_words.dv.vectors - d2v_mean)
 
 
 def nearest_documents(query, k=5):
@@ -660,7 +660,7 @@ for _q in _queries:
     _inferred = dbow_words.infer_vector([w for w in _q.split() if w in dbow_words.key_to_index], epochs=50)
     _to_mean = (unit(_inferred[None]) @ unit(d2v_mean[None]).T).item()
     _centred = float(np.median(d2v_unit @ unit((_inferred - d2v_mean)[None])[0]))
-    _raw = float(np.median(unit(dbow_words.dv) @ unit(_inferred[None])[0]))
+    _raw = float(np.median(unit(dbow_words.dv.vectors) @ unit(_inferred[None])[0]))
     assert 0.95 <= round(_to_mean, 2) <= 0.99, (
         f"the text says the inferred query vector has cosine 0.95 to 0.99 with the mean document; for {_q} the notebook printed {_to_mean:.2f}")
     assert abs(_centred) < 0.2, (
@@ -765,7 +765,7 @@ print(f"whole notebook: {time.perf_counter() - notebook_started:.0f} s")
 # for inference (and for training), a lower final learning rate and more words per
 # document bring them closer. You can measure how close they are with the vectors of
 # section 4: for how many documents is the trained vector the nearest one to the
-# re-inferred vector? (`np.mean(np.argmax(unit(dbow_inferred) @ unit(dbow.dv).T, axis=1)
+# re-inferred vector? (`np.mean(np.argmax(unit(dbow_inferred) @ unit(dbow.dv.vectors).T, axis=1)
 # == np.arange(len(docs)))`.)
 # </details>
 #

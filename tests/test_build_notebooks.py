@@ -1,9 +1,12 @@
 """Tests of tools/build_notebooks.py on a small fixture source (tests/fixtures/sources/)."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -52,6 +55,7 @@ def test_learner_version_has_stub_and_no_solution():
         '    """Return ``2 * x`` as a float array of the same shape as ``x``."""\n'
         '    # Convert x to a float array, then multiply it by two.\n'
         '    # Do not change x in place.\n'
+        '    # Stuck? embedlab.hint(double) gives a hint.\n'
         '    raise NotImplementedError("double: not implemented yet")'
     )
     # The <details> "check your understanding" block stays in the learner version.
@@ -292,5 +296,83 @@ def test_nbgrader_refuses_solution_and_check_in_one_cell(tmp_path):
 def test_committed_notebooks_are_up_to_date():
     if not bn.source_files(bn.SOURCES_DIR):
         pytest.skip("sources/ has no notebook sources yet")
-    problems = bn.check(bn.SOURCES_DIR, bn.NOTEBOOKS_DIR)
+    problems = bn.check(bn.SOURCES_DIR, bn.NOTEBOOKS_DIR, bn.SOLUTIONS_FILE)
     assert not problems, "Run `make notebooks` and commit:\n" + "\n".join(problems)
+
+
+# --- help on demand in the built versions ------------------------------------------
+HINTED = """\
+# %%
+def one_hot(tokens, vocab):
+    \"\"\"One row per token.\"\"\"
+    ### BEGIN SOLUTION
+    return [[1.0]]
+    ### END SOLUTION
+
+# %%
+check(one_hot)
+"""
+
+
+def test_stubs_point_to_the_hints(tmp_path):
+    src = tmp_path / "01_x.py"
+    src.write_text(HINTED)
+    learner = bn.build_notebook(src, "learner").cells[0].source
+    assert "# Stuck? embedlab.hint(one_hot) gives a hint." in learner
+    assert learner.rstrip().endswith('raise NotImplementedError("one_hot: not implemented yet")')
+    assert "embedlab.hint(one_hot)" in bn.build_notebook(src, "nbgrader").cells[1].source
+    assert "hint" not in bn.build_notebook(src, "solution").cells[0].source
+
+
+def test_solutions_are_the_solution_versions_functions(tmp_path):
+    src = tmp_path / "01_x.py"
+    src.write_text("# %%\nimport numpy as np\n\n\n" + HINTED)
+    assert bn.solutions(src) == {"one_hot": 'def one_hot(tokens, vocab):\n    """One row per token."""\n'
+                                            "    return [[1.0]]\n"}
+    assert json.loads(bn.solutions_json(tmp_path)) == {"01_x": bn.solutions(src)}
+
+
+def test_nbgrader_release_turns_reveals_off_first(tmp_path):
+    src = tmp_path / "01_x.py"
+    src.write_text("# %% [markdown]\n# # Title\n\n" + HINTED)
+    nb = bn.build_notebook(src, "nbgrader")
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code.id == bn.GRADED_CELL_ID and "embedlab.graded_mode()" in first_code.source
+    assert first_code.metadata["nbgrader"]["locked"] is True
+    assert nb.cells[0].cell_type == "markdown"           # the title stays first
+    assert not any("graded_mode" in c.source for v in ("learner", "solution")
+                   for c in bn.build_notebook(src, v).cells)
+
+
+def test_a_graded_release_cannot_reveal_solutions():
+    # The graded cell, run as a student's kernel runs it: reveals are off for good, while
+    # check() and later cells keep working.
+    script = bn.GRADED_CELL + textwrap.dedent("""
+        import embedlab
+        from embedlab.check import RevealsOff
+        try:
+            embedlab.reference("01.tfidf")
+        except RevealsOff as exc:
+            print("reference refused:", exc)
+        embedlab.solution("01.tfidf")
+        import embedlab.tfidf as t
+        def tfidf(counts):
+            raise NotImplementedError
+        stand_in = embedlab.yours_or_reference(tfidf)
+        assert stand_in is not t.tfidf and stand_in.__name__ == "tfidf"
+        import numpy as np
+        counts = np.array([[1.0, 0.0], [2.0, 1.0]])
+        assert np.allclose(stand_in(counts), t.tfidf(counts))
+        assert embedlab.check(t.tfidf, quiet=True).passed   # check() still grades
+        import sys
+        c = sys.modules["embedlab.check"]
+        print("solution code shown:", "def tfidf" in c.solution_code("01.tfidf"))
+    """)
+    env = dict(os.environ, PYTHONPATH=str(bn.ROOT))
+    env.pop("EMBEDLAB_GRADED", None)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "reference refused: embedlab.reference('01.tfidf') is switched off" in out.stdout
+    assert "solutions are switched off in this graded release" in out.stdout
+    assert "def tfidf" not in out.stdout.split("solution code shown")[0]

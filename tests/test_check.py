@@ -56,8 +56,39 @@ def test_each_mistake_fails_with_its_hint(exercise_id, wrong):
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
-def test_every_exercise_has_a_mistake_catalogue(exercise_id):
-    assert len(check_module.get_exercise(exercise_id).mistakes) >= 2
+def test_no_two_mistakes_are_indistinguishable(exercise_id):
+    # check() shows the hint of the mistake that agrees with the learner on the most cases;
+    # two mistakes that agree on every case would make that choice arbitrary (and one of
+    # them useless): the cases must tell every pair apart.
+    ex = check_module.get_exercise(exercise_id)
+    cases = ex.make_cases()
+    outputs = {m.name: ex.mistake_outputs(m, cases) for m in ex.mistakes}
+    names = list(outputs)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            same = all(check_module._agrees(ex, x, y) for x, y in zip(outputs[a], outputs[b]))
+            assert not same, f"{exercise_id}: mistakes {a} and {b} give the same output on every case"
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_every_exercise_has_progressive_hints(exercise_id):
+    ex = check_module.get_exercise(exercise_id)
+    assert 2 <= len(ex.hints) <= 3, f"{exercise_id}: {len(ex.hints)} hints, the course gives 2-3"
+    assert len(set(ex.hints)) == len(ex.hints) and all(h.strip() for h in ex.hints)
+
+
+def test_mistake_hint_does_not_depend_on_registration_order():
+    # Shuffle every exercise's catalogue: each mistake must still get its own hint.
+    rng = np.random.default_rng(0)
+    for exercise_id in ALL_IDS:
+        ex = check_module.get_exercise(exercise_id)
+        original = list(ex.mistakes)
+        try:
+            ex.mistakes[:] = [original[i] for i in rng.permutation(len(original))[::-1]]
+            for m in original:
+                assert check(m.impl, exercise_id, quiet=True).hint == m.hint, (exercise_id, m.name)
+        finally:
+            ex.mistakes[:] = original
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -110,7 +141,8 @@ COLUMNS_HINT = "You normalised the columns: use axis=1."
 def rows_exercise():
     """Register a throwaway exercise '99.rows' and remove it afterwards."""
     check_module._load_all()
-    exercise("99.rows", cases=_row_cases, name="normalise_rows", time_limit=1.0)(_normalise_rows)
+    exercise("99.rows", _normalise_rows, cases=_row_cases, name="normalise_rows", time_limit=1.0,
+             hints=ROWS_HINTS)
 
     @mistake("99.rows", COLUMNS_HINT)
     def columns(x):
@@ -119,6 +151,74 @@ def rows_exercise():
 
     yield "99.rows"
     del check_module._REGISTRY["99.rows"]
+    check_module._HINTS_SHOWN.pop("99.rows", None)
+
+
+ROWS_HINTS = ["Each row is divided by its own length.", "np.linalg.norm has an axis argument.",
+              "Divide by the norms with keepdims=True, and leave an all-zero row at zero."]
+
+
+def test_hints_come_one_at_a_time_and_the_verdict_says_so(rows_exercise, capsys):
+    def normalise_rows(x):
+        return x
+
+    assert "Stuck? embedlab.hint('99.rows') gives hint 1 of 3." in check(normalise_rows, quiet=True).message
+    embedlab.hint(normalise_rows)                      # found from the function, as check does
+    first = capsys.readouterr().out
+    assert first.startswith("99.rows, hint 1 of 3: Each row is divided") and "again" in first
+    assert "hint 2 of 3" in check(normalise_rows, quiet=True).message
+    embedlab.hint("99.rows")
+    embedlab.hint("normalise_rows")                    # or from its name
+    embedlab.hint("99.rows")                           # the last one stays
+    out = capsys.readouterr().out.split("99.rows, hint ")
+    assert [o[:6] for o in out[1:]] == ["2 of 3", "3 of 3", "3 of 3"]
+    assert "embedlab.solution('99.rows')" in out[-1]
+    assert "seen all 3 hints; embedlab.solution('99.rows')" in check(normalise_rows, quiet=True).message
+    embedlab.hint("99.rows", level=1)
+    assert "hint 1 of 3" in capsys.readouterr().out
+    embedlab.hint("99.rows", level=7)
+    assert "hints 1 to 3" in capsys.readouterr().out
+    embedlab.hint("99.rowz")
+    assert "Did you mean '99.rows'" in capsys.readouterr().out
+
+
+def test_not_implemented_verdict_points_to_the_hints(rows_exercise):
+    def normalise_rows(x):
+        raise NotImplementedError
+    assert "embedlab.hint('99.rows')" in check(normalise_rows, quiet=True).message
+
+
+def test_solution_shows_the_reference_outside_a_graded_release(rows_exercise, capsys, monkeypatch):
+    monkeypatch.delenv("EMBEDLAB_GRADED", raising=False)
+    embedlab.solution("99.rows")
+    out = capsys.readouterr().out
+    assert "def _normalise_rows" in out and "yours may differ" in out
+    embedlab.solution("03.sgns_loss")                  # a course exercise: the notebook's solution
+    assert "def sgns_loss(" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("how", ["switch", "environment"])
+def test_graded_mode_turns_reveals_off(rows_exercise, capsys, monkeypatch, how):
+    monkeypatch.setattr(check_module, "_GRADED_SWITCH", False)
+    if how == "switch":
+        embedlab.graded_mode()
+    else:
+        monkeypatch.setenv("EMBEDLAB_GRADED", "1")
+    embedlab.solution("99.rows")
+    out = capsys.readouterr().out
+    assert "switched off in this graded release" in out and "def _normalise_rows" not in out
+    with pytest.raises(check_module.RevealsOff, match="switched off"):
+        embedlab.reference("99.rows")
+
+    def normalise_rows(x):
+        raise NotImplementedError
+    stand_in = embedlab.yours_or_reference(normalise_rows)
+    assert stand_in is not _normalise_rows and stand_in.__name__ == "normalise_rows"
+    x = np.array([[3.0, 4.0]])
+    assert np.allclose(stand_in(x), _normalise_rows(x))
+    embedlab.hint("99.rows")                           # hints stay on
+    assert "hint 1 of 3" in capsys.readouterr().out
+    assert check(_normalise_rows, "99.rows", quiet=True).passed
 
 
 def test_right_answer_passes_and_finds_exercise_by_name(rows_exercise):
@@ -291,7 +391,7 @@ def test_yours_or_reference(rows_exercise, capsys):
     def normalise_rows(x):
         raise NotImplementedError
 
-    assert embedlab.yours_or_reference(normalise_rows) is _normalise_rows
+    assert embedlab.yours_or_reference(normalise_rows) is _normalise_rows   # not graded: the reference
     assert "reference" in capsys.readouterr().out
     assert embedlab.yours_or_reference(_normalise_rows, "99.rows") is _normalise_rows
 

@@ -222,9 +222,9 @@ def _unit(x):
 
 def test_inferred_vector_of_a_training_document_is_close_to_its_trained_vector(fortunes, dbow_model):
     model = dbow_model
-    assert model.dv.shape == (len(fortunes), 32) and np.isfinite(model.dv).all()
+    assert model.dv.vectors.shape == (len(fortunes), 32) and np.isfinite(model.dv.vectors).all()
     inferred = model.infer_vectors(fortunes[:200], seed=1)
-    sims = _unit(inferred) @ _unit(model.dv).T                    # (200, 1000)
+    sims = _unit(inferred) @ _unit(model.dv.vectors).T                    # (200, 1000)
     own = np.diag(sims[:, :200])
     rank = (sims > own[:, None]).sum(1)                            # 0: its own vector is the nearest
     # Its own trained vector is the nearest of the 1,000 for most documents (measured: 0.875;
@@ -248,12 +248,12 @@ def test_training_is_deterministic_and_documents_keep_their_row(fortunes):
     docs = [["zzzunknown"]] + fortunes[:300] + [[]]
     a = d2v.train_doc2vec(docs, dm=True, dim=16, epochs=2, min_count=2, seed=3, progress=False)
     b = d2v.train_doc2vec(docs, dm=True, dim=16, epochs=2, min_count=2, seed=3, progress=False)
-    np.testing.assert_array_equal(a.dv, b.dv)
-    np.testing.assert_array_equal(a.wv, b.wv)
-    assert a.dv.shape == (302, 16)
+    np.testing.assert_array_equal(a.dv.vectors, b.dv.vectors)
+    np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
+    assert a.dv.vectors.shape == (302, 16)
     # documents without a known word keep their small random start (|x| < 0.5 / dim)
-    assert np.abs(a.dv[[0, -1]]).max() < 0.5 / 16
-    assert np.abs(a.dv[1:-1]).max() > 0.5 / 16
+    assert np.abs(a.dv.vectors[[0, -1]]).max() < 0.5 / 16
+    assert np.abs(a.dv.vectors[1:-1]).max() > 0.5 / 16
 
 
 @pytest.mark.parametrize("dm,dbow_words", [(False, True), (True, False)])
@@ -270,9 +270,9 @@ def test_doc2vec_learns_which_documents_belong_together(fortunes, dm, dbow_words
     labels = np.array(["fortunes"] * 500 + ["austen"] * len(austen))
     model = d2v.train_doc2vec(docs, dm=dm, dbow_words=dbow_words, dim=32, epochs=20, min_count=2,
                               seed=0, progress=False)
-    start = (np.random.default_rng(0).random(model.wv.shape) - 0.5) / 32
-    assert np.abs(model.wv).max() > 2 * np.abs(start).max()   # word vectors moved
-    assert d2v.probe_scores(model.dv, labels)["accuracy"] > 0.75
+    start = (np.random.default_rng(0).random(model.wv.vectors.shape) - 0.5) / 32
+    assert np.abs(model.wv.vectors).max() > 2 * np.abs(start).max()   # word vectors moved
+    assert d2v.probe_scores(model.dv.vectors, labels)["accuracy"] > 0.75
 
 
 def test_probe_documents_are_balanced_and_short():
@@ -285,5 +285,5 @@ def test_probe_documents_are_balanced_and_short():
 def test_gpu_training_runs_and_agrees_in_quality(fortunes):
     model = d2v.train_doc2vec(fortunes, dim=32, epochs=40, min_count=2, device="cuda", progress=False)
     inferred = model.infer_vectors(fortunes[:200], seed=1, device="cuda")
-    sims = _unit(inferred) @ _unit(model.dv).T
+    sims = _unit(inferred) @ _unit(model.dv.vectors).T
     assert np.mean(np.argmax(sims, axis=1) == np.arange(200)) > 0.75

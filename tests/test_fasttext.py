@@ -126,7 +126,7 @@ def test_vectors_equal_gensim_given_the_same_matrices(gensim_model):
     np.testing.assert_allclose(ours.get_vectors(unseen), np.stack([wv[w] for w in unseen]), rtol=1e-5, atol=1e-6)
     for w in unseen:
         np.testing.assert_allclose(oov_vector(w, wv.vectors_ngrams), wv[w], rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(ours.word_vector(w), wv[w], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ours.wv[w], wv[w], rtol=1e-5, atol=1e-6)
     # most_similar of an unseen word: the same neighbours as gensim's
     ours_top = [w for w, _ in ours.most_similar("freindship", 5)]
     assert ours_top == [w for w, _ in wv.most_similar("freindship", topn=5)]
@@ -137,7 +137,7 @@ def test_word_without_ngrams_gets_zeros():
                           np.array([3, 2, 1]), min_n=5, max_n=6)
     assert np.all(model.get_vectors(["zz"]) == 0)       # "<zz>" has no 5-gram
     assert model.most_similar("zz") == []
-    assert np.allclose(model.word_vector("a"), 1.0)      # its own row only
+    assert np.allclose(model.wv["a"], 1.0)      # its own row only
 
 
 # ---------------------------------------------------------------------------

@@ -42,20 +42,6 @@ def _random_batch(seed, b=6, k=4, d=5, dtype=torch.float64):
 
 
 # ---------------------------------------------------------------------------
-# The exercises' catalogue (as tests/test_check.py checks every exercise)
-# ---------------------------------------------------------------------------
-@pytest.mark.parametrize("exercise_id", EXERCISES)
-def test_exercise_reference_passes_and_mistakes_fail_with_their_hint(exercise_id):
-    ex = check_module.get_exercise(exercise_id)
-    result = check(ex.reference, exercise_id, quiet=True)
-    assert result.passed and result.n_cases >= 5, result.message
-    assert len(ex.mistakes) >= 2
-    for m in ex.mistakes:
-        wrong = check(m.impl, exercise_id, quiet=True)
-        assert not wrong.passed and wrong.hint == m.hint, (m.name, wrong.message)
-
-
-# ---------------------------------------------------------------------------
 # Loss and gradient
 # ---------------------------------------------------------------------------
 def test_sgns_loss_known_value():

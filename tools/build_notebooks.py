@@ -7,6 +7,7 @@ into:
 
 * ``notebooks/NN_name.ipynb``            the learner version (solutions replaced by stubs),
 * ``notebooks/solutions/NN_name.ipynb``  the solution version (solutions shown, markers removed),
+* ``embedlab/exercises/solutions.json``  every exercise function's solution, for ``embedlab.solution()``,
 
 both without outputs, with the ``python3`` kernelspec, stable cell ids
 (``cell-00``, ``cell-01``, ... from the order of cells in the source) and
@@ -36,6 +37,7 @@ becomes, in the learner version::
     def one_hot(tokens, vocab):
         \"\"\"...\"\"\"
         # Build a (len(tokens), len(vocab)) float array of zeros, then set one 1 per row.
+        # Stuck? embedlab.hint(one_hot) gives a hint.
         raise NotImplementedError("one_hot: not implemented yet")
 
 Only the standard library, jupytext and nbformat are used.
@@ -45,6 +47,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import json
 import os
 import re
 import sys
@@ -59,6 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = ROOT / "sources"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SOLUTIONS_SUBDIR = "solutions"
+# Every exercise function's solution as the notebooks give it, for embedlab.solution().
+SOLUTIONS_FILE = ROOT / "embedlab" / "exercises" / "solutions.json"
 
 # A course notebook source is sources/NN_name.py (two digits, an underscore, a name).
 SOURCE_NAME = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
@@ -77,6 +82,16 @@ CHECK_CALL = re.compile(r"^(?![ \t]*(?:#|def\b)).*(?<![\w.])(?:embedlab\.)?check
 
 DEFAULT_STUB = "# YOUR CODE HERE: see the docstring."            # in a function
 DEFAULT_CELL_STUB = "# YOUR CODE HERE: see the instructions above."  # at top level
+# The last line of every exercise function's stub: where help is (embedlab.hint finds
+# the exercise from the function, as check does).
+HINT_LINE = "# Stuck? embedlab.hint({function}) gives a hint."
+# The first code cell of every nbgrader notebook (read-only): a graded class cannot
+# reveal solutions through embedlab (embedlab.solution and embedlab.reference are off).
+GRADED_CELL = ("# A graded release: embedlab.solution() and embedlab.reference() are switched off.\n"
+               "# check() and embedlab.hint() work as usual.\n"
+               "import embedlab\n"
+               "embedlab.graded_mode()")
+GRADED_CELL_ID = "graded-mode"
 RAISES_TAG = "raises-exception"  # nbclient and JupyterLab: this cell is expected to raise
 # A check cell tagged "demo" shows check() on purpose-made wrong code: it is not graded
 # (not an nbgrader test cell) and the tests do not require it to pass.
@@ -211,6 +226,8 @@ def learner_code(source: str, where: str = "") -> tuple[str, bool]:
     for r in reversed(regions):
         default = DEFAULT_STUB if r.function else DEFAULT_CELL_STUB
         stub = [r.indent + ("# " + text if text else "#") for text in r.stub] or [r.indent + default]
+        if r.function:
+            stub.append(r.indent + HINT_LINE.format(function=r.function))
         label = r.function or "this cell"
         stub.append(f'{r.indent}raise NotImplementedError("{label}: not implemented yet")')
         lines[r.begin:r.end + 1] = stub
@@ -235,6 +252,8 @@ def nbgrader_code(source: str, where: str = "") -> str:
     for r in reversed(find_code_regions(source, where)):
         body = [line for line in lines[r.begin + 1:r.end] if not STUB_LINE.match(line)]
         comments = [r.indent + ("# " + text if text else "#") for text in r.stub]
+        if r.function:
+            comments.append(r.indent + HINT_LINE.format(function=r.function))
         lines[r.begin:r.end + 1] = comments + [lines[r.begin]] + body + [lines[r.end]]
     return "\n".join(lines)
 
@@ -389,8 +408,48 @@ def build_notebook(source: Path, version: str, expectations: bool = False):
         else:
             new = new_raw_cell(text, id=cell_id, metadata=metadata)
         nb.cells.append(new)
+    if version == "nbgrader":
+        _add_graded_cell(nb)
     nbformat.validate(nb)
     return nb
+
+
+def _add_graded_cell(nb) -> None:
+    """Put the read-only cell that turns embedlab's reveals off before the first code cell."""
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    cell = new_code_cell(GRADED_CELL, id=GRADED_CELL_ID,
+                         metadata=_nbgrader_meta(GRADED_CELL_ID, locked=True))
+    nb.cells.insert(first_code, cell)
+
+
+def solutions(source: Path) -> dict[str, str]:
+    """``{function name: its solution}`` for every exercise function of ``source``.
+
+    The solution is the whole function as the solution notebook shows it (markers and
+    stub lines removed), docstring included.
+    """
+    found: dict[str, str] = {}
+    for index, cell in enumerate(read_source(source).cells):
+        if cell.cell_type != "code":
+            continue
+        where = f"{source.name}, cell {index + 1} (code), "
+        text = cell.source.rstrip()
+        functions = {r.function for r in find_code_regions(text, where) if r.function}
+        if not functions:
+            continue
+        code = solution_code(text, where)
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions:
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found[node.name] = "\n".join(code.split("\n")[first - 1:node.end_lineno]) + "\n"
+    return found
+
+
+def solutions_json(sources_dir: Path) -> str:
+    """The contents of ``solutions.json``: ``{notebook: {function: solution}}``, deterministic."""
+    data = {src.stem: solutions(src) for src in source_files(sources_dir)}
+    return json.dumps({k: v for k, v in data.items() if v}, indent=1, sort_keys=True,
+                      ensure_ascii=False) + "\n"
 
 
 def kernel_env() -> dict[str, str]:
@@ -417,13 +476,16 @@ def source_files(sources_dir: Path) -> list[Path]:
     return sorted(p for p in Path(sources_dir).glob("*.py") if SOURCE_NAME.match(p.stem))
 
 
-def expected_files(sources_dir: Path, notebooks_dir: Path) -> dict[Path, str]:
-    """Every notebook path that ``sources_dir`` builds, and its JSON."""
+def expected_files(sources_dir: Path, notebooks_dir: Path,
+                   solutions_file: Path | None = None) -> dict[Path, str]:
+    """Every notebook path that ``sources_dir`` builds, and its JSON (and the solutions file)."""
     notebooks_dir = Path(notebooks_dir)
     out: dict[Path, str] = {}
     for src in source_files(sources_dir):
         out[notebooks_dir / f"{src.stem}.ipynb"] = to_json(build_notebook(src, "learner"))
         out[notebooks_dir / SOLUTIONS_SUBDIR / f"{src.stem}.ipynb"] = to_json(build_notebook(src, "solution"))
+    if solutions_file is not None:
+        out[Path(solutions_file)] = solutions_json(sources_dir)
     return out
 
 
@@ -436,16 +498,18 @@ def orphan_notebooks(sources_dir: Path, notebooks_dir: Path) -> list[Path]:
 
 
 def build(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
-          verbose: bool = True, only: list[str] | None = None) -> list[Path]:
+          verbose: bool = True, only: list[str] | None = None,
+          solutions_file: Path | None = None) -> list[Path]:
     """Write every notebook of ``sources_dir`` into ``notebooks_dir``; return the files changed.
 
     Unchanged files are not rewritten; course notebooks without a source are removed.
     ``only`` (e.g. ``["04"]``): build just the sources whose name starts with one of these
-    prefixes and leave every other notebook alone (nothing is removed).
+    prefixes and leave every other notebook alone (nothing is removed). ``solutions_file``
+    (the course's is ``SOLUTIONS_FILE``): also write every exercise's solution there.
     """
     changed = []
-    for path, text in expected_files(sources_dir, notebooks_dir).items():
-        if only and not path.stem.startswith(tuple(only)):
+    for path, text in expected_files(sources_dir, notebooks_dir, solutions_file).items():
+        if only and path.suffix == ".ipynb" and not path.stem.startswith(tuple(only)):
             continue
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
@@ -462,10 +526,12 @@ def build(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
     return changed
 
 
-def check(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[str]:
-    """Problems that make ``notebooks_dir`` differ from what ``sources_dir`` builds (empty: fresh)."""
+def check(sources_dir: Path = SOURCES_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
+          solutions_file: Path | None = None) -> list[str]:
+    """Problems that make ``notebooks_dir`` (and ``solutions_file``) differ from what
+    ``sources_dir`` builds (empty: fresh)."""
     problems = []
-    for path, text in expected_files(sources_dir, notebooks_dir).items():
+    for path, text in expected_files(sources_dir, notebooks_dir, solutions_file).items():
         if not path.exists():
             problems.append(f"{_rel(path)} is missing")
         elif path.read_text(encoding="utf-8") != text:
@@ -575,9 +641,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("only", nargs="*", metavar="PREFIX",
                         help="build only these notebooks (e.g. 04 05); the others are left alone")
     args = parser.parse_args(argv)
+    # The course's own sources also give embedlab.solution() its solutions.
+    solutions_file = SOLUTIONS_FILE if args.sources.resolve() == SOURCES_DIR.resolve() else None
     try:
         if args.check:
-            problems = check(args.sources, args.notebooks)
+            problems = check(args.sources, args.notebooks, solutions_file)
             if problems:
                 print("Notebooks are out of date with their sources:", file=sys.stderr)
                 for p in problems:
@@ -590,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.nbgrader:
             build_nbgrader(args.sources, args.nbgrader)
             return 0
-        changed = build(args.sources, args.notebooks, only=args.only)
+        changed = build(args.sources, args.notebooks, only=args.only, solutions_file=solutions_file)
         n = len(source_files(args.sources))
         print(f"{n} notebook source(s) built; {len(changed)} file(s) changed.")
         return 0
