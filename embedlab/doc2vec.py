@@ -51,13 +51,13 @@ from .vectors import KeyedVectors
 from .word2vec import (
     _progress_bar,
     _resolve_device,
+    _CbowStep,
     _SkipGramStep,
     build_vocab,
     context_windows,
     encode_corpus,
     keep_probability,
     negative_cdf,
-    sample_negatives,
 )
 
 __all__ = [
@@ -330,58 +330,6 @@ class Doc2VecModel:
         return self.infer_vectors([list(words)], **kwargs)[0]
 
 
-class _DocVectorSteps:
-    """The document-vector updates of PV-DBOW and PV-DM, by hand as in word2vec.c / gensim.
-
-    Matrices: D (documents), W (word inputs), C (outputs). With g = lr * (label - σ(score))
-    for the target word (label 1) and its k negatives (label 0), exactly as
-    ``word2vec._SkipGramStep``:
-
-    * PV-DBOW: score = D[doc]·C[target]; D[doc] += Σ_j g_j C[target_j]; C[target_j] += g_j D[doc].
-    * PV-DM: h = mean(D[doc], W[context words]); score = h·C[target]; C[target_j] += g_j h;
-      D[doc] and every context word's W row += Σ_j g_j C[target_j] (the full error, as
-      gensim's dm_mean=1 and word2vec's CBOW do).
-
-    ``learn_words=False`` freezes W and C (inference).
-    """
-
-    def __init__(self, D, W, C, negative, learn_words=True):
-        self.D, self.W, self.C, self.learn_words = D, W, C, learn_words
-        self.labels = torch.zeros(1, negative + 1, device=D.device)
-        self.labels[0, 0] = 1.0
-
-    def _scores_to_g(self, h, targets, weights, lr):
-        c = self.C.index_select(0, targets.view(-1)).view(*targets.shape, -1)   # (B, 1+k, d)
-        scores = (c * h[:, None, :]).sum(2)                                      # (B, 1+k)
-        g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
-        if self.learn_words:
-            self.C.index_add_(0, targets.view(-1), (g[:, :, None] * h[:, None, :]).view(-1, h.shape[1]))
-        return torch.bmm(g[:, None, :], c).squeeze(1)                            # (B, d)
-
-    def dbow(self, docs, targets, weights, lr):
-        h = self.D.index_select(0, docs)
-        self.D.index_add_(0, docs, self._scores_to_g(h, targets, weights, lr))
-
-    def dm(self, docs, context, valid, targets, weights, lr):
-        rows, cols = valid.nonzero(as_tuple=True)
-        words = context[rows, cols]
-        count = valid.sum(1, keepdim=True).to(self.D.dtype) + 1.0              # + the document
-        h = self.D.index_select(0, docs).index_add(0, rows, self.W.index_select(0, words)) / count
-        neu1e = self._scores_to_g(h, targets, weights, lr)
-        self.D.index_add_(0, docs, neu1e)
-        if self.learn_words:
-            self.W.index_add_(0, words, neu1e.index_select(0, rows))
-
-
-def _targets_and_weights(positives, negative, gen, cdf, dtype):
-    """(n, 1+k) target words, the positive first, and weights that skip a negative equal to it."""
-    negatives = sample_negatives(cdf, (positives.numel(), negative), gen)
-    targets = torch.cat([positives[:, None], negatives], dim=1)
-    weights = (targets != positives[:, None]).to(dtype)
-    weights[:, 0] = 1.0
-    return targets, weights
-
-
 def _run_doc2vec(docs, W, C, key_to_index, counts, *, dev, **kwargs):
     """Train document vectors for ``docs`` (and W, C when learn_words). Returns (D, effective words)."""
     # One CPU thread: a step is too small for a second one to pay off, and on a busy machine
@@ -407,7 +355,11 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
     cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
-    steps = _DocVectorSteps(D, W, C, negative, learn_words)
+    # The updates are word2vec's, with the document vectors as one more input matrix:
+    # PV-DBOW is skip-gram whose "centre" is the document (D in W's place), PV-DM is CBOW
+    # with the document vector in the context's mean. learn_words=False freezes W and C.
+    doc_step = (_CbowStep(W, C, negative, D=D, learn_words=learn_words) if dm
+                else _SkipGramStep(D, C, negative, learn_outputs=learn_words))
     words_step = _SkipGramStep(W, C, negative) if (dbow_words and not dm) else None
     total = max(epochs * n_raw, 1)
     effective = 0
@@ -440,7 +392,7 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
             batches = list(torch.split(order, sizes))
         if dm:
             reduced = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
-        all_targets, all_weights = _targets_and_weights(e_ids, negative, gen, cdf, D.dtype)
+        all_targets, all_weights = doc_step.targets(e_ids, gen, cdf)
         sg_due: dict[int, list[int]] = {}
         if words_step is not None:
             # dbow_words: skip-gram on the words too, chunk by chunk of the token stream,
@@ -453,9 +405,9 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
             lr = lr_at(b / len(batches))
             if dm:
                 ctx, valid = context_windows(e_docs, reduced, window, pos)
-                steps.dm(e_docs[pos], e_ids[ctx], valid, all_targets[pos], all_weights[pos], lr)
+                doc_step.update_cbow(e_ids[ctx], valid, all_targets[pos], all_weights[pos], lr, docs=e_docs[pos])
             else:
-                steps.dbow(e_docs[pos], all_targets[pos], all_weights[pos], lr)
+                doc_step.update(e_docs[pos], all_targets[pos], all_weights[pos], lr)
             for j in sg_due.get(b, ()):
                 lo, hi = sg_chunks[j], min(n, sg_chunks[j] + chunk_tokens)
                 ctx, valid = context_windows(e_docs, reduced_sg, window, torch.arange(lo, hi, device=dev))

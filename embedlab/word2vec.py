@@ -480,8 +480,11 @@ class _SkipGramStep:
     papers describe it, learns the same thing.)
     """
 
-    def __init__(self, W, C, negative, max_row_updates=None):
+    def __init__(self, W, C, negative, max_row_updates=None, learn_outputs=True):
+        # W: the input vectors of the centres (doc2vec's PV-DBOW passes its document
+        # vectors here); learn_outputs=False freezes C (doc2vec's inference).
         self.W, self.C, self.negative, self.cap = W, C, negative, max_row_updates
+        self.learn_outputs = learn_outputs
         self.labels = torch.zeros(1, negative + 1, device=W.device)
         self.labels[0, 0] = 1.0
 
@@ -518,7 +521,8 @@ class _SkipGramStep:
         # Σ_j g_j * C[target_j] as multiply-and-sum: for (1, 1+k) x (1+k, d) products,
         # torch.bmm's per-matrix overhead makes it 3.5 times slower on a CPU.
         W.index_add_(0, centre, (gW[:, :, None] * c).sum(1))
-        C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
+        if self.learn_outputs:
+            C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
 
     def scaled(self, g, rows):
         """Updates ``g`` scaled by the cap of ``row_update_scale``; no cap: g itself.
@@ -542,7 +546,15 @@ class _CbowStep(_SkipGramStep):
     and EVERY context word's input vector gets the full Σ_j g_j * C[target_j]
     (not divided by the number of context words, although that would be the exact
     gradient of the mean: this is what both implementations do).
+
+    doc2vec's PV-DM is this update with one more input in the mean, the document's
+    vector (``D``, rows ``docs``), updated like a context word; learn_words=False
+    freezes W and C (inference).
     """
+
+    def __init__(self, W, C, negative, max_row_updates=None, D=None, learn_words=True):
+        super().__init__(W, C, negative, max_row_updates, learn_outputs=learn_words)
+        self.D, self.learn_words = D, learn_words
 
     def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, cdf, lr_at):
         has_context = valid.any(1)
@@ -554,17 +566,24 @@ class _CbowStep(_SkipGramStep):
             self.update_cbow(ids[ctx[lo:hi]], valid[lo:hi], targets[lo:hi], weights[lo:hi],
                              lr_at(lo / max(n, 1)))
 
-    def update_cbow(self, context, valid, targets, weights, lr):
+    def update_cbow(self, context, valid, targets, weights, lr, docs=None):
+        """context, valid: (B, 2W) word ids and which are real; docs: (B,) rows of D, or None."""
         W, C = self.W, self.C
         rows, cols = valid.nonzero(as_tuple=True)                    # one entry per (centre, context word)
         words = context[rows, cols]
         count = valid.sum(1, keepdim=True).to(W.dtype)
-        h = torch.zeros(len(valid), W.shape[1], device=W.device, dtype=W.dtype)
-        h = h.index_add_(0, rows, W.index_select(0, words)) / count  # (B, d) mean of the contexts
+        if docs is None:
+            h = torch.zeros(len(valid), W.shape[1], device=W.device, dtype=W.dtype)
+        else:
+            h, count = self.D.index_select(0, docs), count + 1.0     # the document is one more input
+        h = h.index_add_(0, rows, W.index_select(0, words)) / count  # (B, d) mean of the inputs
         c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)
         scores = (c * h[:, None, :]).sum(2)
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
-        gC = self.scaled(g, targets)
         neu1e = (g[:, :, None] * c).sum(1)                           # (B, d), Σ_j g_j * C[target_j]
-        C.index_add_(0, targets.view(-1), (gC[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
-        W.index_add_(0, words, self.scaled(neu1e.index_select(0, rows), words))   # one per context word
+        if self.learn_words:
+            gC = self.scaled(g, targets)
+            C.index_add_(0, targets.view(-1), (gC[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))
+            W.index_add_(0, words, self.scaled(neu1e.index_select(0, rows), words))   # one per context word
+        if docs is not None:
+            self.D.index_add_(0, docs, neu1e)

@@ -13,6 +13,7 @@ import torch
 
 from embedlab import check
 from embedlab import doc2vec as d2v
+from embedlab.word2vec import _CbowStep, _SkipGramStep
 
 check_module = sys.modules["embedlab.check"]
 EXERCISES = ["06.average_vectors", "06.sif_embed", "06.pv_dbow_step"]
@@ -175,9 +176,10 @@ def test_dbow_batch_update_equals_sgd_on_the_summed_loss(seed):
     loss = -(torch.nn.functional.logsigmoid(scores[:, 0]).sum()
              + torch.nn.functional.logsigmoid(-scores[:, 1:]).sum())
     loss.backward()
-    steps = d2v._DocVectorSteps(D, W, C, negative=targets.shape[1] - 1)
+    # PV-DBOW is word2vec's skip-gram step with the document vectors as its input matrix.
+    steps = _SkipGramStep(D, C, negative=targets.shape[1] - 1)
     steps.labels = steps.labels.to(torch.float64)
-    steps.dbow(docs, targets, weights, lr)
+    steps.update(docs, targets, weights, lr)
     torch.testing.assert_close(D, (Dg - lr * Dg.grad).detach())
     torch.testing.assert_close(C, (Cg - lr * Cg.grad).detach())
 
@@ -202,9 +204,10 @@ def test_dm_update_follows_the_gradient_of_the_mean(seed):
     loss = -(torch.nn.functional.logsigmoid(scores[:, 0]).sum()
              + torch.nn.functional.logsigmoid(-scores[:, 1:]).sum())
     loss.backward()
-    steps = d2v._DocVectorSteps(D, W, C, negative=targets.shape[1] - 1)
+    # PV-DM is word2vec's CBOW step with the document vector as one more input of the mean.
+    steps = _CbowStep(W, C, negative=targets.shape[1] - 1, D=D)
     steps.labels = steps.labels.to(torch.float64)
-    steps.dm(docs, context, valid, targets, weights, lr)
+    steps.update_cbow(context, valid, targets, weights, lr, docs=docs)
     torch.testing.assert_close(C, (Cg - lr * Cg.grad).detach())
     expected_D = Dg.detach().clone().index_add_(0, docs, -lr * h.grad)
     torch.testing.assert_close(D, expected_D)
