@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -376,3 +377,26 @@ def test_a_graded_release_cannot_reveal_solutions():
     assert "reference refused: embedlab.reference('01.tfidf') is switched off" in out.stdout
     assert "solutions are switched off in this graded release" in out.stdout
     assert "def tfidf" not in out.stdout.split("solution code shown")[0]
+
+
+# A stub states the contract (inputs, shapes, what to return), never the code: the help
+# that used to sit in `#> ` lines comes from embedlab.hint() now. These patterns are code.
+CODE_IN_STUB = re.compile(
+    r"\b(?:np|torch|F|math|scipy|sp)\.\w"      # a library call: np.zeros, torch.einsum
+    r"|\w\.\w+\("                              # a method call: counts.sum(
+    r"|\[\s*:"                                 # a slice: U[:, :dim]
+    r"|\beinsum\b|\bkey\s*="                   # einsum strings, sort keys
+    r"|^\s*\w+\s*[-+*/]?=(?!=)"                # an assignment
+    r"|\b(?:sqrt|min|max|sorted|range|zip|len|sum|log)\(")   # a recipe written as calls
+
+
+@pytest.mark.parametrize("source", bn.source_files(bn.SOURCES_DIR), ids=lambda p: p.stem)
+def test_course_stubs_state_the_contract_not_the_code(source):
+    for index, cell in enumerate(bn.read_source(source).cells):
+        if cell.cell_type != "code":
+            continue
+        for region in bn.find_code_regions(cell.source, f"{source.name}, cell {index + 1}, "):
+            for line in region.stub:
+                assert not CODE_IN_STUB.search(line), (
+                    f"{source.name}, cell {index + 1} ({region.function}): the stub gives code, "
+                    f"not the contract: {line!r}. Move it into a hint (embedlab/exercises/).")
