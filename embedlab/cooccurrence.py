@@ -24,6 +24,9 @@ sentence into vectors in three steps, each a few array operations on the whole c
    ARPACK), W = U_k sqrt(S_k);
    "latent semantic analysis" (Deerwester et al. 1990) when applied to a word-document
    matrix, and the classic count-based word vectors when applied to PPMI.
+   The SVD is the exact minimum of ``factorisation_loss``, ||M - W C^T||^2 (Eckart-Young);
+   word2vec, GloVe and SWIVEL reach their vectors by gradient descent on losses of that
+   shape instead. Exercise ``02.factorisation_gradients`` derives the loss's gradients.
 
 The exercises on these functions (their cases, the realistic wrong answers that ``check``
 recognises, and the hints) live in ``embedlab/exercises/lesson02.py``.
@@ -40,6 +43,7 @@ __all__ = [
     "cooccurrence_counts",
     "cooccurrence_matrix",
     "encode_documents",
+    "factorisation_loss",
     "lsa_vectors",
     "ppmi",
     "ppmi_matrix",
@@ -241,7 +245,7 @@ def ppmi(counts: Any, alpha: float = 0.75):
 
 
 # ---------------------------------------------------------------------------
-# 3. Truncated SVD: LSA word vectors
+# 3. Truncated SVD: LSA word vectors, the best factorisation M ~ W C^T
 # ---------------------------------------------------------------------------
 def _sign_fixed(u: np.ndarray) -> np.ndarray:
     """Flip each column so that its largest-magnitude entry is positive (as sklearn's svd_flip)."""
@@ -251,6 +255,19 @@ def _sign_fixed(u: np.ndarray) -> np.ndarray:
     signs = np.sign(u[big, np.arange(u.shape[1])])
     signs[signs == 0] = 1.0
     return u * signs
+
+
+def factorisation_loss(matrix: np.ndarray, W: np.ndarray, C: np.ndarray) -> float:
+    """How badly word vectors W and context vectors C rebuild a matrix: ||M - W C^T||^2.
+
+    matrix: (n, m) float array M (rows: words, columns: contexts). W: (n, k) word vectors,
+    C: (m, k) context vectors. Returns the sum over all cells of (M[i, j] - W[i] . C[j])^2,
+    the squared Frobenius norm of the residual, as a float. Its minimum over all W, C of
+    width k is reached by the truncated SVD, W = U_k S_k^(1/2) and C = V_k S_k^(1/2), and
+    equals the sum of the squared singular values that the SVD drops (Eckart-Young).
+    """
+    residual = np.asarray(matrix, dtype=np.float64) - np.asarray(W) @ np.asarray(C).T   # (n, m)
+    return float(np.sum(residual ** 2))
 
 
 def svd_embedding(matrix: np.ndarray, dim: int) -> np.ndarray:
@@ -274,8 +291,8 @@ def lsa_vectors(matrix: Any, dim: int = 100, seed: int = 0, solver: str = "propa
     sign of each is fixed so that its largest-magnitude entry is positive (scikit-learn's
     convention).
 
-    solver: ``"propack"`` (default; about 10 times faster than ARPACK on a 10,000-word
-    PPMI matrix) or ``"arpack"`` (the solver of ``TruncatedSVD(algorithm="arpack")``),
+    solver: ``"propack"`` (default; the faster of the two on the course's PPMI matrices,
+    docs/benchmarks.md) or ``"arpack"`` (the solver of ``TruncatedSVD(algorithm="arpack")``),
     both through ``scipy.sparse.linalg.svds``. Both are exact up to solver tolerance, not
     randomized, and give the same vectors; where SciPy has PROPACK switched off (SciPy <
     1.12 without ``SCIPY_USE_PROPACK=1``), ARPACK is used instead.

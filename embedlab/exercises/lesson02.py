@@ -1,10 +1,18 @@
-"""Exercises of lesson 02: case generators, registered mistakes and hints."""
+"""Exercises of lesson 02: case generators, registered mistakes and hints.
+
+02.cooccurrence_counts, 02.ppmi and 02.svd_embedding are graded against the references
+in ``embedlab/cooccurrence.py``; 02.factorisation_gradients, the lesson's derivation, is
+graded against numerical gradients of ``cooccurrence.factorisation_loss``.
+"""
 from __future__ import annotations
 
-import numpy as np
-from embedlab.check import Case, compare_values, exercise, mistake
 from typing import Any
+
+import numpy as np
+
 from embedlab import cooccurrence
+from embedlab.check import Case, compare_values, exercise, mistake
+from embedlab.gradcheck import numerical_gradients
 
 
 # ---------------------------------------------------------------------------
@@ -25,7 +33,19 @@ def _cooccurrence_counts_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("02.cooccurrence_counts", cooccurrence.cooccurrence_counts, cases=_cooccurrence_counts_cases, hints=[])
+exercise("02.cooccurrence_counts", cooccurrence.cooccurrence_counts, cases=_cooccurrence_counts_cases, hints=[
+    "Work out what one pair adds. Positions t < u at distance d = u - t (1 <= d <= window) add "
+    "1/d to the cell (ids[t], ids[u]) and the same again to (ids[u], ids[t]). Start from a V x V "
+    "array of float zeros and add into it; positions further apart than the window add nothing.",
+    "A double loop is fine: for each position t, visit the positions u = t + 1, ..., t + window "
+    "that exist (stop at the end of the document) and add 1/(u - t) in both directions. Going "
+    "forward only (u > t) and adding both directions counts every pair once in each cell; a word "
+    "next to itself lands twice in its diagonal cell, which is right.",
+    "Without a loop over tokens: for each distance d = 1, ..., window, the arrays ids[:-d] and "
+    "ids[d:] line up every pair at distance d. Add 1/d at (left, right) and at (right, left) with "
+    "np.add.at, which adds once per pair even when the same pair occurs twice; "
+    "out[left, right] += 1/d would add only once per distinct cell.",
+])
 
 
 def _cooc_dense(ids, vocab_size, window, weight=lambda d: 1.0 / d, distances=None, both=True):
@@ -120,7 +140,19 @@ def _ppmi_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("02.ppmi", cooccurrence.ppmi_matrix, cases=_ppmi_cases, name="ppmi_matrix", hints=[])
+exercise("02.ppmi", cooccurrence.ppmi_matrix, cases=_ppmi_cases, name="ppmi_matrix", hints=[
+    "Three probabilities come from the one table: $P(w, c)$ is a cell over the total of all "
+    "cells, $P(w)$ comes from the row sums (words), and $P_\\alpha(c)$ from the column sums "
+    "(contexts) raised to the power $\\alpha$ and then rescaled to add up to 1. PMI compares "
+    "$P(w, c)$ with the chance value $P(w)\\,P_\\alpha(c)$.",
+    "Compute them as arrays: an (n,) vector $P(w)$, an (m,) vector $P_\\alpha(c)$, and their "
+    "outer product, the (n, m) table of chance values. A zero count has PMI $-\\infty$, and an "
+    "all-zero row or column gives 0/0: all of these must come out as 0, so never take the log "
+    "of those cells.",
+    "Start from an (n, m) array of zeros. With a boolean mask of the cells where counts > 0, "
+    "fill only those cells with np.log(P(w, c) / (P(w) P_alpha(c))), the three factors indexed "
+    "with the same mask; then clip the negative values with np.maximum(pmi, 0).",
+])
 
 
 def _pmi_any(counts, alpha, row_alpha=1.0, col_norm=True, clip=True, guard=True, log=np.log, swap=False):
@@ -214,7 +246,18 @@ def _svd_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("02.svd_embedding", cooccurrence.svd_embedding, cases=_svd_cases, compare=_compare_up_to_sign, hints=[])
+exercise("02.svd_embedding", cooccurrence.svd_embedding, cases=_svd_cases, compare=_compare_up_to_sign, hints=[
+    "Everything you need is in the decomposition $M = U S V^\\top$ of the text: which factor has "
+    "one row per word, and which singular values belong to the top dim directions? NumPy computes "
+    "it (np.linalg.svd; ask for the thin version, full_matrices=False, and read in which order it "
+    "returns the singular values).",
+    "np.linalg.svd returns U, S and Vt, with S sorted from the largest value down: the top dim "
+    "directions are the first dim columns of U. The word vectors come from U, whose rows follow "
+    "the rows of the matrix, not from Vt (those are the contexts).",
+    "Keep the first dim columns of U and the first dim singular values, and multiply column k by "
+    "the square root of S[k]. Broadcasting does every column at once: an (n, dim) array times a "
+    "(dim,) vector scales each column by its own entry.",
+])
 
 
 def _svd(matrix):
@@ -249,3 +292,133 @@ def _svd_smallest(matrix, dim):
 def _svd_contexts(matrix, dim):
     _, S, Vt = _svd(matrix)
     return Vt[:dim].T * np.sqrt(S[:dim])
+
+
+# ---------------------------------------------------------------------------
+# 02.factorisation_gradients: the derivation. Graded against numerical gradients of
+# cooccurrence.factorisation_loss, never against the analytic answer.
+# ---------------------------------------------------------------------------
+def factorisation_gradients(matrix, W, C):
+    """dL/dW and dL/dC of L = cooccurrence.factorisation_loss(matrix, W, C), by central differences."""
+    return numerical_gradients(cooccurrence.factorisation_loss, (matrix, W, C), wrt=(1, 2))
+
+
+def _factorisation_cases(rng: np.random.Generator) -> list[Case]:
+    def svd_factors(m, k):
+        U, S, Vt = np.linalg.svd(m, full_matrices=False)
+        return U[:, :k] * np.sqrt(S[:k]), Vt[:k].T * np.sqrt(S[:k])
+
+    w_exact, c_exact = rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    a = np.array([[3.0, 1.0, 0.0, 0.0],
+                  [1.0, 2.0, 0.0, 1.0],
+                  [0.0, 0.0, 4.0, 1.0],
+                  [0.0, 1.0, 1.0, 1.0]])
+    square = rng.uniform(0.0, 2.0, size=(3, 3))
+    cases = [
+        Case((np.array([[3.0]]), np.array([[1.0]]), np.array([[2.0]])),
+             label="one word, one context, k = 1: L = (3 - w c)^2 with w = 1, c = 2"),
+        Case((square, rng.normal(size=(3, 2)), rng.normal(size=(3, 2))),
+             label="3 words x 3 contexts, k = 2"),
+        Case((np.array([[1.0, 0.0, 2.0, 0.5], [0.0, 3.0, 0.0, 1.0], [2.0, 1.0, 0.0, 0.0]]),
+              np.array([[0.5, -1.0], [1.0, 0.0], [0.0, 1.0]]),
+              np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-0.5, 0.5]])),
+             label="3 words x 4 contexts (not square: W is (3, 2), C is (4, 2))"),
+        Case((w_exact @ c_exact.T, w_exact, c_exact),
+             label="the matrix is exactly W C^T: the residual is 0, so are both gradients"),
+        Case((a, *svd_factors(a, 2)),
+             label="W and C from the SVD of the matrix (k = 2): a minimum, both gradients are 0"),
+    ]
+    for n, m, k in [(6, 5, 1), (8, 12, 3), (20, 15, 4)]:
+        matrix = np.maximum(rng.normal(size=(n, m)) + 0.5, 0.0)
+        cases.append(Case((matrix, rng.normal(size=(n, k)), rng.normal(size=(m, k))),
+                          label=f"random {n} x {m} matrix, k = {k}"))
+    return cases
+
+
+def _compare_gradient_pair(got: Any, expected: Any) -> str | None:
+    """Two arrays, (dL/dW, dL/dC), each compared with the numerical gradient."""
+    if not isinstance(expected, (tuple, list)):           # a mistake's output (one array) against another
+        return compare_values(got, expected, rtol=1e-5, atol=1e-7)
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        what = f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list)) else (
+            f"an array of shape {np.shape(got)}" if isinstance(got, np.ndarray) else type(got).__name__)
+        return f"expected a tuple of two arrays (dL/dW, dL/dC), got {what}"
+    for name, g, e in zip(("dL/dW", "dL/dC"), got, expected):
+        why = compare_values(g, e, rtol=1e-5, atol=1e-7)
+        if why:
+            return f"{name}: {why}"
+    return None
+
+
+exercise("02.factorisation_gradients", factorisation_gradients, cases=_factorisation_cases,
+         compare=_compare_gradient_pair, hints=[
+    "Write the loss one cell at a time: $L = \\sum_{i,j} r_{ij}^2$ with the residual "
+    "$r_{ij} = M_{ij} - w_i \\cdot c_j$, where $w_i$ is row i of W and $c_j$ row j of C. Row "
+    "$w_i$ appears only in the cells of row i. Differentiate one square with the chain rule, then "
+    "add up the cells it appears in.",
+    "For one cell, $\\partial r_{ij}^2 / \\partial w_i = 2 r_{ij}\\, \\partial r_{ij} / \\partial w_i$, "
+    "and $\\partial (w_i \\cdot c_j) / \\partial w_i = c_j$. So row i of dL/dW is a weighted sum "
+    "of the context vectors $c_j$, weighted by the residuals of row i (mind the sign). dL/dC is the "
+    "same with words and contexts swapped: row j collects the residuals of column j. Shapes: dL/dW "
+    "is (n, k) like W, dL/dC is (m, k) like C.",
+    "In matrices: compute the (n, m) residual matrix R = M - W C^T once. Row i of dL/dW is -2 times "
+    "the sum over j of R[i, j] C[j], which is row i of the product R C; dL/dC is the same product "
+    "with the transposed residual and W. Return the two arrays as a tuple (dL/dW, dL/dC).",
+])
+
+
+def _residual(matrix, W, C):
+    return np.asarray(matrix, dtype=np.float64) - np.asarray(W, dtype=np.float64) @ np.asarray(C, dtype=np.float64).T
+
+
+@mistake("02.factorisation_gradients", "Both gradients are half the right size: the derivative of a "
+         "square $r^2$ is $2 r\\, r'$, and the factor 2 has gone missing.")
+def _fact_no_two(matrix, W, C):
+    R = _residual(matrix, W, C)
+    return -R @ C, -R.T @ W
+
+
+@mistake("02.factorisation_gradients", "Both gradients point the wrong way (the sign is flipped): the "
+         "residual is $r_{ij} = M_{ij} - w_i \\cdot c_j$, so $\\partial r_{ij} / \\partial w_i = -c_j$. "
+         "The minus sign of the inner derivative is easy to lose; a step against your gradient would "
+         "make the loss grow.")
+def _fact_sign(matrix, W, C):
+    R = _residual(matrix, W, C)
+    return 2 * R @ C, 2 * R.T @ W
+
+
+@mistake("02.factorisation_gradients", "The gradients use the matrix M where they need the residual "
+         "M - W C^T: expanding the square gives $-2 M_{ij}\\, w_i \\cdot c_j + (w_i \\cdot c_j)^2$, and "
+         "the second term depends on W and C too. Differentiate the whole square.")
+def _fact_matrix_not_residual(matrix, W, C):
+    M = np.asarray(matrix, dtype=np.float64)
+    return -2 * M @ C, -2 * M.T @ W
+
+
+@mistake("02.factorisation_gradients", "dL/dC uses the residual as it is, but row j of C sits in "
+         "COLUMN j of the residual: its gradient needs the transposed residual (and gives an (m, k) "
+         "array, the shape of C, also when the matrix is not square).")
+def _fact_no_transpose(matrix, W, C):
+    R = _residual(matrix, W, C)
+    return -2 * R @ C, -2 * R @ W
+
+
+@mistake("02.factorisation_gradients", "These are the gradients of the MEAN of the squared residuals: "
+         "the loss here is their SUM over all n x m cells, with no division by the number of cells.")
+def _fact_mean(matrix, W, C):
+    R = _residual(matrix, W, C)
+    return -2 * R @ C / R.size, -2 * R.T @ W / R.size
+
+
+@mistake("02.factorisation_gradients", "The two gradients are swapped: return them in the order of "
+         "the arguments, (dL/dW, dL/dC), with dL/dW shaped like W and dL/dC like C.")
+def _fact_swapped(matrix, W, C):
+    R = _residual(matrix, W, C)
+    return -2 * R.T @ W, -2 * R @ C
+
+
+@mistake("02.factorisation_gradients", "Only dL/dW is returned: the function returns both gradients, "
+         "as a tuple (dL/dW, dL/dC). dL/dC is the same derivation with the roles of words and "
+         "contexts swapped.")
+def _fact_only_w(matrix, W, C):
+    return -2 * _residual(matrix, W, C) @ C
