@@ -1,12 +1,20 @@
-"""Notebook 00 (welcome): a warm-up exercise, the course map and an environment report.
+"""Notebook 00 (welcome): three warm-up exercises, the course map and an environment report.
 
-* ``vector_length(v)`` is the warm-up exercise ``"00.vector_length"``: small enough
-  that the notebook can spend its time on *how* ``check()`` works.
+* ``vector_length(v)`` and ``distance(a, b)`` are the references of the warm-up exercises
+  ``"00.vector_length"`` and ``"00.distance"``: small enough that the notebook can spend
+  its time on *how* the exercises work (``check()``, ``embedlab.hint()``,
+  ``embedlab.solution()``, ``embedlab.yours_or_reference()``). The third exercise,
+  ``"00.vector_length_grad"``, asks for the gradient of ``vector_length``; it has no
+  formula here, because its grader is the definition of the derivative itself
+  (``embedlab.gradcheck``).
 * ``course_map()`` is the syllabus as data, for the notebook and the README
   (``course_map_markdown()``, ``plot_course_map()``).
 * ``environment_report()`` says what this machine offers the course: versions,
   device, CPUs, memory, offline settings and which data assets are present. It
   never touches the network.
+
+The exercises' cases, the realistic wrong answers that ``check`` recognises and the
+hints live in ``embedlab/exercises/lesson00.py``.
 """
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ __all__ = [
     "EnvironmentReport",
     "course_map",
     "course_map_markdown",
+    "distance",
     "environment_report",
     "plot_course_map",
     "vector_length",
@@ -30,18 +39,27 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# Exercise 00.vector_length
+# Exercises 00.vector_length and 00.distance
 # ---------------------------------------------------------------------------
 
 
-def vector_length(v):
+def vector_length(v) -> float:
     """The Euclidean length (L2 norm) of a 1-D vector: sqrt(v[0]**2 + v[1]**2 + ...).
 
-    v: a 1-D NumPy array or a plain list of numbers. Returns a float; 0.0 for the
-    zero vector. ``vector_length([3, 4])`` is 5.0.
+    v: a 1-D NumPy array or a plain list of numbers (ints or floats), shape (d,).
+    Returns a Python float; 0.0 for the zero vector. ``vector_length([3, 4])`` is 5.0.
     """
-    v = np.asarray(v, dtype=np.float64)
+    v = np.asarray(v, dtype=np.float64)   # lists and integer arrays become float64
     return float(np.sqrt(np.sum(v * v)))
+
+
+def distance(a, b) -> float:
+    """The Euclidean distance between the points a and b: the length of a - b.
+
+    a, b: 1-D NumPy arrays or plain lists of the same length d. Returns a Python float,
+    0.0 when a and b are the same point; ``distance(b, a) == distance(a, b)``.
+    """
+    return vector_length(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
 
 
 # ---------------------------------------------------------------------------
@@ -61,7 +79,8 @@ TRACKS = [
 # its source, reference module, exercises and tests have landed.
 _SYLLABUS = [
     ("00", "Welcome", "Start",
-     ["how the course works", "check() and hints", "your hardware and offline status", "course map"],
+     ["how the course works", "check(), hints and solutions", "vector length and distance",
+      "a first gradient", "your hardware and offline status", "course map"],
      "ready"),
     ("01", "From symbols to vectors", "Words and documents",
      ["one-hot", "bag of words", "TF-IDF", "cosine similarity", "sparse vs dense",

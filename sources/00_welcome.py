@@ -25,12 +25,15 @@
 # **Goals of this notebook**
 #
 # 1. See how a notebook of the course is organised.
-# 2. Write your first exercise and grade it with `check()`, including what a *failing*
-#    check looks like and how to read its hint.
-# 3. Find out what your machine offers (CPU, memory, GPU, offline or not, data present).
-# 4. See the map of the whole course, and where the solutions are.
+# 2. Write your first three exercises (the length of a vector, the distance between two
+#    points, and a first gradient) and grade them with `check()`, including what a
+#    *failing* check looks like and how to read it.
+# 3. Get help the way the course gives it: hints on demand (`embedlab.hint`), and worked
+#    solutions (`embedlab.solution`) when the hints were not enough.
+# 4. Find out what your machine offers (CPU, memory, GPU, offline or not, data present),
+#    and see the map of the whole course.
 #
-# **Time:** about 20 minutes to read and do. Running every cell takes a few seconds on a laptop CPU.
+# **Time:** about 30 minutes to read and do. Running every cell takes a few seconds on a laptop CPU.
 
 # %% [markdown]
 # ## How every notebook works
@@ -42,16 +45,16 @@
 # | **Goals and time** | what you will be able to do, and how long the cells take on a CPU |
 # | **A tiny example** | the idea on a handful of numbers you can check by hand |
 # | **Real data** | the same idea on a real (small) data set |
-# | **Exercises** | you write a function; `check(your_function)` grades it and gives a hint when it is wrong |
+# | **Exercises** | you write a function; `check(your_function)` grades it, and `embedlab.hint(...)` gives hints when you ask |
 # | **Summary** | the few things to remember |
-# | **Check your understanding** | 2-3 questions; the answers are folded under *Answer* |
+# | **Check your understanding** | a few questions; the answers are folded under *Answer* |
 #
 # You only need to run the cells from top to bottom (<kbd>Shift</kbd>+<kbd>Enter</kbd>).
 # Everything runs on a CPU with 2 GB of memory (a free Binder session is enough).
 #
 # The code of the course lives in a small Python package, `embedlab`: the reference
-# implementation of every exercise, the `check()` function, and helpers for data and
-# devices.
+# implementation of every technique, the `check()` function and its hints, and helpers
+# for data and devices.
 
 # %%
 import numpy as np
@@ -149,7 +152,7 @@ def my_first_try(v):
 check(my_first_try, "00.vector_length")
 
 # %% tags=["expect"]
-from embedlab.check import compare_values, get_exercise  # noqa: E402
+from embedlab.check import check as _quiet_check, compare_values, get_exercise  # noqa: E402
 
 _ex = get_exercise("00.vector_length")
 _cases = _ex.make_cases()
@@ -167,6 +170,9 @@ for _kind in ["zero vector", "single element", "negative", "integer", "float32",
     assert _kind in _labels, f"the text lists a '{_kind}' case among the 14 inputs, the cases are: {_labels}"
 assert _ex.time_limit == 10, \
     f"the text says the time limit is usually 10 s, this exercise's is {_ex.time_limit} s"
+_verdict = _quiet_check(my_first_try, "00.vector_length", quiet=True).message
+assert "square root" in _verdict and _verdict.endswith("gives hint 1 of 3."), \
+    f"the text says the verdict's hint names the missing square root and its last line offers hint 1 of 3: {_verdict}"
 
 # %% [markdown]
 # How to read the verdict:
@@ -179,9 +185,10 @@ assert _ex.time_limit == 10, \
 # * **First failing case**: the input, the `expected` output (the reference's), what
 #   your function returned (`got`) and the `problem`.
 # * **Hint**: `check` knows the usual mistakes of each exercise. When your output
-#   matches one of them, the hint names it. Otherwise it still diagnoses what it can:
-#   a wrong shape, a constant factor, NaN, an integer dtype, an input changed in place,
-#   an exception and the line of your code that raised it.
+#   matches one of them, the hint names it (here: the missing square root). Otherwise it
+#   still diagnoses what it can: a wrong shape, a constant factor, NaN, an integer dtype,
+#   an input changed in place, an exception and the line of your code that raised it.
+# * **Stuck?** The last line says that more help is there when you want it.
 #
 # Other verdicts you will meet:
 #
@@ -192,26 +199,41 @@ assert _ex.time_limit == 10, \
 #   the exercise's cell, or name the exercise as above.
 #
 # `check` never crashes your notebook: whatever happens, it shows a verdict.
+#
+# ### Hints on demand
+#
+# An exercise's cell tells you *what* to compute (its docstring: the inputs, what to
+# return, the edge cases that matter), not *how*: working that out is the exercise.
+# When you are stuck, ask for a hint. Each call of `embedlab.hint` shows the next one,
+# from a nudge (which idea matters) to nearly the recipe (the steps in words), two or
+# three per exercise. Here is the first hint of the exercise below, on purpose:
+
+# %%
+embedlab.hint("00.vector_length")
+
+# %% tags=["expect"]
+assert len(get_exercise("00.vector_length").hints) == 3, \
+    "the text says this exercise has three hints (hint 1 of 3)"
 
 # %% [markdown]
+# `embedlab.hint(vector_length)` (the function instead of its id) works too, and
+# `embedlab.hint("00.vector_length", level=1)` shows a hint again. Try the exercise
+# before the next hint: a hint read too early is an idea you did not have.
+#
 # ### Exercise 00.vector_length
 #
 # Now write the real thing. Replace the `raise NotImplementedError(...)` line with your
-# code, run the cell, then run the `check` cell below it. Your function must accept a
-# NumPy array **or** a plain Python list, and return a single number.
-#
-# *Tip:* `np.asarray(v, dtype=float)` turns a list (or an integer array) into a float array;
-# `v * v` squares every entry; `np.sum` and `np.sqrt` do the rest.
+# code, run the cell, then run the `check` cell below it.
 
 # %%
 def vector_length(v):
-    """The Euclidean length of a 1-D vector v (a NumPy array or a list): sqrt(v1**2 + v2**2 + ...).
+    """The Euclidean length of the vector v.
 
-    >>> vector_length([3, 4])
-    5.0
+    v: a 1-D NumPy array or a plain Python list of numbers (ints or floats), of any length d.
+    Returns a single number (a float): 0.0 for the zero vector; vector_length([3, 4]) is 5.0.
+    Must not change v.
     """
     ### BEGIN SOLUTION
-    #> Turn v into a float array, square every entry, add the squares up, take the square root.
     v = np.asarray(v, dtype=float)
     return float(np.sqrt(np.sum(v * v)))
     ### END SOLUTION
@@ -221,42 +243,50 @@ def vector_length(v):
 check(vector_length)
 
 # %% [markdown]
-# Once it passes, change your function on purpose (drop the square root, or use
-# `np.abs(v).sum()`) and check again: each of these mistakes gets its own hint.
-# Then put it back.
+# Once it passes, change your function on purpose (drop the square root, or add up the
+# absolute values) and check again: each of these mistakes gets its own hint. Then put
+# it back.
 #
-# ## Finding your way: exercises, references, help
+# ### Solutions
+#
+# When the hints were not enough, or to compare your code with the course's once yours
+# passes, `embedlab.solution` shows the solution of an exercise. (`check` compares
+# results, not code: a different solution that passes is just as right.)
+
+# %%
+embedlab.solution("00.vector_length")
+
+# %% [markdown]
+# Solutions are for self-learners. In a **graded release** (nbgrader, see below)
+# `embedlab.solution` only says that it is switched off, and
+# `embedlab.reference("00.vector_length")`, which otherwise returns the function your
+# answer is graded against, raises an error. `check` and `embedlab.hint` work everywhere.
+#
+# ## Finding your way: exercises and documentation
 #
 # * `embedlab.list_exercises()` lists every exercise id (the number is the notebook).
-# * `embedlab.reference("00.vector_length")` is the function your answer is graded
-#   against: use it to compare outputs on your own inputs, or read its source when
-#   you are stuck (`import inspect; print(inspect.getsource(...))`).
-# * `help(...)` (or `function?` in Jupyter) shows any function's documentation.
+# * `help(...)` (or `function?` in Jupyter) shows any function's documentation, for
+#   example `help(embedlab.hint)`.
 
 # %%
 embedlab.list_exercises()
 
-# %%
-reference_length = embedlab.reference("00.vector_length")
-help(reference_length)
-print("reference_length([3, 4]) =", reference_length([3, 4]))
-
 # %% tags=["expect"]
-assert reference_length([3, 4]) == 5.0, \
-    f"the text says the arrow to (3, 4) has length 5, the notebook computed {reference_length([3, 4])}"
 _ids = embedlab.list_exercises()
-assert "00.vector_length" in _ids and all(i[:2].isdigit() and i[2] == "." for i in _ids), \
+assert {"00.vector_length", "00.distance", "00.vector_length_grad"} <= set(_ids) \
+    and all(i[:2].isdigit() and i[2] == "." for i in _ids), \
     f"the text says list_exercises() lists ids like 00.vector_length (the number is the notebook), it lists {_ids}"
 
 # %% [markdown]
 # Later cells of a notebook often *use* the function you just wrote. So that they run
 # even before your answer passes, notebooks call `embedlab.yours_or_reference(...)`:
-# it returns your function if it passes its check, and the reference otherwise.
+# it returns your function if it passes its check, and the reference otherwise (and
+# says which).
 #
-# For example: how long is a vector of ones, or a vector of random numbers, as the
-# number of dimensions grows? Both grow like $\sqrt{d}$. In 10,000 dimensions random
-# vectors are all about 100 long. That is a first taste of the *curse of
-# dimensionality* of notebook 01.
+# For example: how long is a vector of ones, or a random vector, as the number of
+# dimensions $d$ grows? A vector of ones has length exactly $\sqrt{d}$. Random vectors
+# (each entry drawn from a standard normal distribution) do too, roughly: the cell below
+# measures 200 of them in each dimension.
 
 # %%
 length = embedlab.yours_or_reference(vector_length)
@@ -264,18 +294,139 @@ length = embedlab.yours_or_reference(vector_length)
 rng = np.random.default_rng(0)
 dims = [1, 10, 100, 1_000, 10_000]
 ones = [length(np.ones(d)) for d in dims]
-randoms = [length(rng.standard_normal(d)) for d in dims]
+randoms = [np.array([length(v) for v in rng.standard_normal((200, d))]) for d in dims]
 for d, a, b in zip(dims, ones, randoms):
-    print(f"d = {d:>6}: ones -> {a:7.2f}   random normal -> {b:7.2f}   sqrt(d) = {np.sqrt(d):7.2f}")
+    print(f"d = {d:>6}: ones -> {a:7.2f}   200 random vectors -> {b.min():7.2f} to {b.max():7.2f}"
+          f"   sqrt(d) = {np.sqrt(d):7.2f}")
 
 # %% tags=["expect"]
+assert length([3, 4]) == 5.0, \
+    f"the text says the arrow to (3, 4) has length 5, the notebook computed {length([3, 4])}"
 assert np.allclose(ones, np.sqrt(dims)), \
     f"the text says a vector of ones has length sqrt(d), the notebook computed {ones}"
-assert round(randoms[-1]) == 100, \
-    f"the text says random vectors in 10,000 dimensions are about 100 long, the notebook computed {randoms[-1]:.2f}"
-for _d, _b in zip(dims, randoms):
-    assert _d < 1_000 or abs(_b / np.sqrt(_d) - 1) < 0.05, \
-        f"the text says random lengths grow like sqrt(d), in {_d} dimensions the notebook computed {_b:.2f}"
+assert 98 <= randoms[-1].min() and randoms[-1].max() <= 102, \
+    f"the text says random vectors in 10,000 dimensions are all between 98 and 102 long, " \
+    f"the notebook computed {randoms[-1].min():.2f} to {randoms[-1].max():.2f}"
+_spread = [(b.max() - b.min()) / np.sqrt(d) for d, b in zip(dims, randoms)]
+assert all(s1 > s2 for s1, s2 in zip(_spread, _spread[1:])), \
+    f"the text says the lengths crowd ever closer around sqrt(d), their relative spreads are {_spread}"
+
+# %% [markdown]
+# In one dimension a random "vector" can be almost any length, but in 10,000
+# dimensions all 200 are between 98 and 102 long: $\sqrt{10\,000} = 100$, give or
+# take 2 %. The higher the dimension, the closer the lengths crowd around $\sqrt{d}$.
+# That is a first taste of the *curse of dimensionality* of notebook 01.
+#
+# ### Exercise 00.distance
+#
+# Embeddings put things that are alike at points that are close, so we need the
+# **distance** between two points $a$ and $b$: the length of the straight arrow that
+# goes from one to the other. Write it for points in any number of dimensions. You may
+# use `length` from the cell above (your `vector_length` once it passes).
+
+# %%
+def distance(a, b):
+    """The Euclidean distance between the points a and b.
+
+    a, b: 1-D NumPy arrays or plain Python lists of numbers, both of the same length d.
+    Returns a single number (a float): 0.0 when a and b are the same point, and the same
+    value for distance(b, a) as for distance(a, b). Must not change a or b.
+    """
+    ### BEGIN SOLUTION
+    return length(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
+    ### END SOLUTION
+
+
+# %%
+check(distance)
+
+# %% [markdown]
+# Three made-up two-dimensional "embeddings": we placed *cat* and *dog* close together
+# and *car* far away, as a trained model would (notebooks 02-06 learn such vectors from
+# text).
+
+# %%
+distance = embedlab.yours_or_reference(distance)
+
+toy = {"cat": np.array([1.0, 0.9]), "dog": np.array([1.2, 0.7]), "car": np.array([-0.8, 0.4])}
+for x, y in [("cat", "dog"), ("cat", "car"), ("dog", "car")]:
+    print(f"distance({x}, {y}) = {distance(toy[x], toy[y]):.2f}")
+
+# %% tags=["expect"]
+_d = {(x, y): distance(toy[x], toy[y]) for x, y in [("cat", "dog"), ("cat", "car"), ("dog", "car")]}
+assert round(_d["cat", "dog"], 2) == 0.28 and min(_d, key=_d.get) == ("cat", "dog"), \
+    f"the text says cat and dog are the closest pair (0.28), the notebook computed {_d}"
+
+# %% [markdown]
+# ### Exercise 00.vector_length_grad: your first derivation
+#
+# Training a model (from notebook 03 on) means nudging vectors a little at a time in
+# the direction that improves a score, and that direction is a **gradient**: for a
+# function $f$ of a vector $v$, the gradient $\nabla f(v)$ is the vector of its partial
+# derivatives. Entry $i$, $\partial f / \partial v_i$, says how fast $f$ changes when
+# $v_i$ alone moves a little and every other entry stays put. It has the same shape as
+# $v$.
+#
+# Some exercises ask you to **derive** a gradient on paper, then write it as a function.
+# The text does not give the answer. `check` grades it against the definition of the
+# derivative itself: it moves each entry $v_i$ by a tiny $\pm h$, measures how the
+# function changes, $\bigl(f(v + h e_i) - f(v - h e_i)\bigr) / 2h$ ("central
+# differences", `embedlab.gradcheck`), and compares the result with yours.
+#
+# Derive the gradient of the length, $\nabla \lVert v \rVert$: how does the length of
+# $v$ change when one of its entries moves? (The zero vector is not a case: the length
+# has no gradient at the origin, where it has a sharp point like the tip of a cone.)
+
+# %%
+def vector_length_grad(v):
+    """The gradient of vector_length at v: entry i is the derivative of the length of v
+    with respect to v[i].
+
+    v: a non-zero 1-D NumPy array or plain Python list of numbers, of length d.
+    Returns a float array of shape (d,), like v. Must not change v.
+    """
+    ### BEGIN SOLUTION
+    v = np.asarray(v, dtype=float)
+    return v / np.sqrt(np.sum(v * v))
+    ### END SOLUTION
+
+
+# %%
+check(vector_length_grad)
+
+# %% [markdown]
+# What did you find? The gradient of the length is $v / \lVert v \rVert$: the vector $v$
+# scaled to length 1, pointing straight away from the origin. The arrows below show it
+# at a grid of points. All have length 1, whatever the point: moving $v$ by a small
+# step $\varepsilon$ changes its length by at most $\varepsilon$, and by exactly
+# $\varepsilon$ when the step points straight outwards. At $(3, 4)$ and at $(300, 400)$
+# it is the same arrow, $(0.6, 0.8)$.
+
+# %%
+vector_length_grad = embedlab.yours_or_reference(vector_length_grad)
+
+grid = [np.array([x, y]) for x in np.linspace(-2, 2, 9) for y in np.linspace(-2, 2, 9) if x or y]
+arrows = np.array([vector_length_grad(p) for p in grid])
+points = np.array(grid)
+fig, ax = plt.subplots(figsize=(3.6, 3.6))
+ax.quiver(points[:, 0], points[:, 1], arrows[:, 0], arrows[:, 1], color="#0969da",
+          angles="xy", scale_units="xy", scale=4)
+ax.plot(0, 0, "o", color="#cf222e")
+ax.set_aspect("equal")
+ax.set_title("the gradient of the length", fontsize=10)
+plt.show()
+print("gradient at (3, 4):    ", np.round(vector_length_grad(np.array([3.0, 4.0])), 3))
+print("gradient at (300, 400):", np.round(vector_length_grad(np.array([300.0, 400.0])), 3))
+print("lengths of the arrows: from", round(min(length(g) for g in arrows), 3),
+      "to", round(max(length(g) for g in arrows), 3))
+
+# %% tags=["expect"]
+assert np.allclose(vector_length_grad(np.array([3.0, 4.0])), [0.6, 0.8], atol=1e-6), \
+    "the text says the gradient at (3, 4) is (0.6, 0.8)"
+assert np.allclose(vector_length_grad(np.array([300.0, 400.0])), [0.6, 0.8], atol=1e-6), \
+    "the text says the gradient at (300, 400) is (0.6, 0.8) too"
+assert np.allclose([length(g) for g in arrows], 1, atol=1e-6), "the text says every arrow has length 1"
+assert all(np.dot(g, p) > 0 for g, p in zip(arrows, points)), "the text says every arrow points away from the origin"
 
 # %% [markdown]
 # ## The course map
@@ -311,8 +462,9 @@ plt.show()
 #
 # * **Solutions.** Every notebook exists twice: `notebooks/NN_name.ipynb` (the one you
 #   work in, with empty exercises) and `notebooks/solutions/NN_name.ipynb` (the same
-#   notebook with every exercise solved). Try first, use `check`'s hints, then compare.
-#   Your own notebook is never overwritten by the solutions.
+#   notebook with every exercise solved). Try first, then ask `embedlab.hint`, then
+#   compare with `embedlab.solution` or the solution notebook. Your own notebook is
+#   never overwritten by the solutions.
 # * **Teachers and workshop hosts.** The notebooks are generated from one source per
 #   notebook, `sources/NN_name.py` (a plain Python file in jupytext format). Edit the
 #   source, never the `.ipynb`, then run:
@@ -321,7 +473,8 @@ plt.show()
 #   * `make nbgrader`: write an [nbgrader](https://nbgrader.readthedocs.io) course
 #     folder (`release/nbgrader/`) whose exercise cells are solution cells and whose
 #     `check` cells are autograded tests (`check(..., strict=True)` fails the cell when
-#     the answer is wrong);
+#     the answer is wrong); its first cell, read-only, calls `embedlab.graded_mode()`,
+#     which switches `embedlab.solution` and `embedlab.reference` off for the session;
 #   * `make test`: run the reference implementations, the check catalogue and the notebooks.
 
 # %% [markdown]
@@ -332,12 +485,15 @@ plt.show()
 # * `check(vector_length)` grades your function on edge cases and seeded random cases
 #   and shows `passed N/M`, the first failing case and a hint. `check(fn, "00.vector_length")`
 #   names the exercise when your function has another name.
-# * `embedlab.list_exercises()`, `embedlab.reference(id)` and `help(...)` help you when stuck;
-#   `notebooks/solutions/` has every answer.
+# * When stuck: `embedlab.hint(id)` gives the next of an exercise's 2-3 hints;
+#   `embedlab.solution(id)` and `notebooks/solutions/` show worked solutions (not in a
+#   graded release). `embedlab.yours_or_reference(fn)` keeps later cells running.
+# * A derivation exercise is graded numerically, against central differences.
 # * A GPU is optional: everything runs on a CPU. `environment_report()` shows your device,
 #   memory, offline settings and data.
 # * The length of a vector is $\sqrt{\sum_i v_i^2}$; it grows like $\sqrt{d}$ with the
-#   number of dimensions $d$.
+#   number of dimensions $d$. The distance between two points is the length of their
+#   difference, and the gradient of the length is the unit vector $v / \lVert v \rVert$.
 #
 # **Next:** notebook 01, *From symbols to vectors* (`01_symbols_to_vectors.ipynb`).
 #
@@ -375,4 +531,17 @@ plt.show()
 # `EMBEDLAB_OFFLINE=1` so that nothing tries to download; a notebook whose pretrained
 # model is not on disk tells you what is missing. `environment_report()` tells you
 # which assets you have.
+# </details>
+#
+# **4.** Your `vector_length_grad` gives the same vector at $(3, 4)$ and at $(300, 400)$.
+# Is that a bug? And why could `check` not grade it by comparing with a formula?
+#
+# <details><summary>Answer</summary>
+#
+# No bug. The gradient says how fast the length grows when you move $v$ a little; moving
+# straight outwards by $\varepsilon$ adds exactly $\varepsilon$ to the length, however
+# long $v$ already is, so only the direction of $v$ matters: $v / \lVert v \rVert$ is
+# $(0.6, 0.8)$ for both. As for the grading: central differences need only the function
+# itself (here `vector_length`), never its derivative, so the grader does not contain the
+# answer, and the same check works for every gradient of the course.
 # </details>

@@ -1,4 +1,9 @@
-"""Tests of notebook 00's module: the warm-up exercise, the course map, the environment report."""
+"""Tests of notebook 00's module: the warm-up exercises, the course map, the environment report.
+
+Every registered mistake failing with its own hint is tested once, for every exercise, in
+tests/test_check.py; here the references are tested against NumPy, SciPy and torch's
+autograd, and answers written differently from the catalogue are graded.
+"""
 from __future__ import annotations
 
 import builtins
@@ -14,10 +19,12 @@ import torch
 import embedlab
 from embedlab import check
 from embedlab.check import get_exercise
+from embedlab.exercises.lesson00 import vector_length_grad as numerical_length_grad
 from embedlab.welcome import (
     TRACKS,
     course_map,
     course_map_markdown,
+    distance,
     environment_report,
     vector_length,
 )
@@ -62,19 +69,6 @@ def test_cases_are_seeded():
     b = get_exercise(EXERCISE).make_cases()
     for ca, cb in zip(a, b):
         np.testing.assert_array_equal(np.asarray(ca.args[0]), np.asarray(cb.args[0]))
-
-
-def test_there_are_several_realistic_mistakes():
-    assert len(get_exercise(EXERCISE).mistakes) >= 3
-
-
-@pytest.mark.parametrize("wrong", get_exercise(EXERCISE).mistakes, ids=lambda m: m.name)
-def test_every_mistake_fails_with_its_own_hint(wrong):
-    result = check(wrong.impl, EXERCISE, quiet=True)
-    assert not result.passed
-    assert result.status == "failed"
-    assert result.hint == wrong.hint, result.message
-    assert "Hint: " + wrong.hint in result.message
 
 
 def test_mistakes_written_by_a_learner_get_the_hint():
@@ -140,6 +134,111 @@ def test_changing_the_input_is_caught():
 
     result = check(vector_length, quiet=True)
     assert not result.passed and "changed its input" in result.message
+
+
+def test_exercises_of_the_lesson():
+    ids = [i for i in embedlab.list_exercises() if i.startswith("00.")]
+    assert ids == ["00.distance", "00.vector_length", "00.vector_length_grad"]
+    assert embedlab.reference("00.distance") is distance
+
+
+# ---------------------------------------------------------------------------
+# 00.distance
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(3))
+def test_distance_matches_scipy(seed):
+    from scipy.spatial.distance import euclidean
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=50) * 3, rng.normal(size=50)
+    got = distance(a, b)
+    assert isinstance(got, float)
+    assert got == pytest.approx(euclidean(a, b), rel=1e-12)
+    assert distance(b, a) == pytest.approx(got, rel=1e-12)
+    assert distance(a, a) == 0.0
+
+
+def test_distance_accepts_lists_and_ints():
+    assert distance([1, 2], [4, -2]) == 5.0
+    assert distance(np.array([0, 3, 0]), np.array([4, 0, 0])) == 5.0
+
+
+def test_distance_answers_written_differently_pass():
+    import math
+
+    def distance(a, b):  # noqa: F811 - the learner's name
+        return math.dist(a, b)
+
+    assert check(distance, quiet=True).passed
+
+    def distance(a, b):  # noqa: F811
+        return np.linalg.norm(np.asarray(b) - np.asarray(a))
+
+    assert check(distance, quiet=True).passed
+
+
+def test_distance_without_the_square_root_is_caught():
+    def distance(a, b):  # noqa: F811
+        return sum((x - y) ** 2 for x, y in zip(a, b))
+
+    result = check(distance, quiet=True)
+    assert not result.passed and "squared distance" in result.hint
+
+
+# ---------------------------------------------------------------------------
+# 00.vector_length_grad: a derivation, graded by central differences
+# ---------------------------------------------------------------------------
+def _autograd_length_grad(v):
+    t = torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=True)
+    torch.linalg.vector_norm(t).backward()
+    return t.grad.numpy()
+
+
+def test_numerical_grader_matches_autograd_on_every_case():
+    for case in get_exercise("00.vector_length_grad").make_cases():
+        got = numerical_length_grad(*case.args)
+        assert got.dtype == np.float64 and got.shape == np.shape(case.args[0])
+        np.testing.assert_allclose(got, _autograd_length_grad(*case.args), rtol=1e-6, atol=5e-8,
+                                   err_msg=case.label)
+
+
+def test_the_grader_is_numerical_not_a_formula():
+    # A grader that contained the answer would be read as the answer: it must only call
+    # the length itself (and would follow it if the length changed).
+    import inspect
+
+    source = inspect.getsource(numerical_length_grad)
+    assert "numerical_gradient(welcome.vector_length" in source
+
+
+def test_analytic_gradient_passes_in_several_styles():
+    def vector_length_grad(v):
+        v = np.asarray(v, dtype=float)
+        return v / np.sqrt(np.sum(v * v))
+
+    assert check(vector_length_grad, quiet=True).passed
+
+    def vector_length_grad(v):  # noqa: F811 - float32 and torch are fine
+        t = torch.as_tensor(np.asarray(v), dtype=torch.float32)
+        return t / torch.linalg.vector_norm(t)
+
+    assert check(vector_length_grad, quiet=True).passed
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (lambda v: np.asarray(v, dtype=float), "(1/2)|v|^2"),
+    (lambda v: 2 * np.asarray(v, dtype=float) / np.linalg.norm(v), "factor 2"),
+    (lambda v: -np.asarray(v, dtype=float) / np.linalg.norm(v), "sign is flipped"),
+    (lambda v: np.asarray(v, dtype=float) / np.dot(v, v), "squared length"),
+], ids=["v", "2v/|v|", "-v/|v|", "v/|v|^2"])
+def test_wrong_derivations_written_differently_get_their_hint(wrong, words):
+    result = check(wrong, "00.vector_length_grad", quiet=True)
+    assert result.status == "failed" and words in result.hint, result.message
+
+
+def test_a_gradient_that_is_zero_or_constant_fails():
+    for wrong in (lambda v: np.zeros(np.shape(v)), lambda v: np.ones(np.shape(v))):
+        assert not check(wrong, "00.vector_length_grad", quiet=True).passed
 
 
 # ---------------------------------------------------------------------------
