@@ -3,13 +3,14 @@
 word2vec gives every vocabulary word its own vector and nothing to a word it has never
 seen. fastText represents a word by the bag of its character n-grams as well::
 
-    "where"  ->  "<where>"  ->  <wh, whe, her, ere, re>, <whe, ..., <where>   (n = 3..6)
+    "where"  ->  "<where>"  ->  <wh, <whe, <wher, <where, whe, wher, ..., ere>, re>   (n = 3..6)
 
 Each n-gram is hashed (FNV-1a, 32 bits) into one of ``bucket`` rows of a second
 matrix; a word's vector is the MEAN of its own row and its n-gram rows. Training is
 skip-gram with negative sampling, exactly as in word2vec, except that the centre word's
 input vector is that mean. A word that was never seen still has n-grams, so it still
-gets a vector: "unfriendliness" lands near "friendliness" and "unkindness".
+gets a vector: "kingdoms" lands next to "kingdom", "unfriendliness" among other
+"-ness" words.
 
     model = train_fasttext(docs, dim=100, epochs=5)       # device="cuda" on a GPU
     model.most_similar("unfriendliness")                  # an unseen word is fine
@@ -43,6 +44,7 @@ from .word2vec import (
     keep_probability,
     negative_cdf,
     sample_negatives,
+    sgns_loss,
 )
 from .vectors import SubwordVectors, VectorsInterface
 
@@ -52,6 +54,8 @@ __all__ = [
     "fnv_hash",
     "ngram_hashes",
     "oov_vector",
+    "sgns_subword_update",
+    "subword_sgns_loss",
     "subword_table",
     "train_fasttext",
 ]
@@ -185,6 +189,30 @@ def oov_vector(word: str, ngram_vectors: np.ndarray, min_n: int = 3, max_n: int 
     if not rows:
         return np.zeros(ngram_vectors.shape[1])
     return ngram_vectors[rows].mean(axis=0)
+
+
+# ---------------------------------------------------------------------------
+# The training loss (exercise 05.subword_grad differentiates it)
+# ---------------------------------------------------------------------------
+
+
+def subword_sgns_loss(bags: Sequence[Sequence[int]], input_matrix, pos, neg) -> torch.Tensor:
+    """word2vec's skip-gram negative-sampling loss, with each centre vector a mean of rows.
+
+    bags: B lists of row indices into ``input_matrix``, one per training pair: the centre
+    word's own row and its n-gram rows (a repeated n-gram, or two n-grams hashed to the
+    same bucket, puts a row in the list twice); each bag has at least one row.
+    input_matrix: (R, d) float, the word rows and the bucket rows. pos: (B, d) output
+    vectors of the true context words; neg: (B, k, d) of k noise words per pair.
+
+    The centre vector of pair b is the mean of ``input_matrix[bags[b]]``, repeats
+    counted; the loss is :func:`embedlab.word2vec.sgns_loss` of those centres, the mean
+    over the B pairs of ``-log σ(v·p) - Σ_j log σ(-v·n_j)``. Returns a 0-d torch tensor
+    (float64 for float64 inputs). This is what ``train_fasttext`` minimises.
+    """
+    matrix = torch.as_tensor(input_matrix)
+    centres = torch.stack([matrix[list(bag)].mean(dim=0) for bag in bags])
+    return sgns_loss(centres, pos, neg)
 
 
 # ---------------------------------------------------------------------------
@@ -384,9 +412,9 @@ def train_fasttext(
     best available). seed: the same seed gives the same vectors on CPU.
     threads: torch CPU threads during training (restored afterwards), default 1, as in
     every embedlab trainer (``embedlab.device.cpu_threads``): each step is a handful of
-    small operations, extra threads barely help, and on a busy machine (a shared Binder,
-    a laptop running other things) their spin-waiting made training 100 times slower in
-    our measurements (1.2 s with one thread, 115 s with two, on a loaded 2-core machine).
+    small operations, so extra threads barely help, and on a busy machine (a shared
+    Binder, a laptop running other things) their spin-waiting can make training many
+    times slower (docs/benchmarks.md).
     """
     dev = _resolve_device(device)
     with cpu_threads(threads, dev):

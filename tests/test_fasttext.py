@@ -1,6 +1,9 @@
 """Lesson 05 (embedlab.fasttext): n-grams and hashes equal gensim's, the composed and
 out-of-vocabulary vectors equal gensim's FastTextKeyedVectors given the same matrices,
-the training update equals the autograd gradient, and the exercises grade correctly."""
+the training loss is word2vec's through the mean, the training update equals the autograd
+gradient (times the bag size), and the exercises grade what they should.
+
+(Every mistake failing with its own hint is tests/test_check.py's catalogue test.)"""
 from __future__ import annotations
 
 import numpy as np
@@ -20,11 +23,14 @@ from embedlab.fasttext import (
     ngram_hashes,
     oov_vector,
     sgns_subword_update,
+    subword_sgns_loss,
     subword_table,
     train_fasttext,
 )
+from embedlab.gradcheck import numerical_gradients
+from embedlab.word2vec import sgns_loss
 
-EXERCISES = ["05.char_ngrams", "05.fnv_hash", "05.oov_vector"]
+EXERCISES = ["05.char_ngrams", "05.fnv_hash", "05.oov_vector", "05.subword_grad"]
 ODD_WORDS = ["where", "a", "", "banana", "café", "gödel", "naïve", "日本語", "unfriendliness",
              "dictionarylike", "x" * 40, "don't"]
 
@@ -260,16 +266,107 @@ def test_trains_on_cuda(small_docs):
 
 
 # ---------------------------------------------------------------------------
+# The training loss and its gradient (exercise 05.subword_grad)
+# ---------------------------------------------------------------------------
+def _random_batch(seed=0, R=9, d=3, k=2, bags=([0, 3, 3, 8], [3, 5], [1])):
+    rng = np.random.default_rng(seed)
+    return [list(b) for b in bags], rng.normal(size=(R, d)), rng.normal(size=(len(bags), d)), \
+        rng.normal(size=(len(bags), k, d))
+
+
+def test_subword_loss_is_sgns_loss_of_the_embedding_bag_means():
+    bags, E, pos, neg = _random_batch()
+    flat = torch.tensor([r for bag in bags for r in bag])
+    offsets = torch.tensor([0] + np.cumsum([len(b) for b in bags])[:-1].tolist())
+    centres = F.embedding_bag(flat, torch.from_numpy(E), offsets, mode="mean")   # what training uses
+    torch.testing.assert_close(subword_sgns_loss(bags, E, pos, neg), sgns_loss(centres, pos, neg))
+    # and by hand, for the first pair: -log σ(v·p) - Σ log σ(-v·n_j), v the mean of rows 0, 3, 3, 8
+    v = (E[0] + 2 * E[3] + E[8]) / 4
+    sig = lambda x: 1 / (1 + np.exp(-x))
+    first = -np.log(sig(v @ pos[0])) - np.log(sig(-(neg[0] @ v))).sum()
+    one = subword_sgns_loss(bags[:1], E, pos[:1], neg[:1])
+    assert one.dtype == torch.float64 and abs(float(one) - first) < 1e-12
+
+
+def test_subword_grad_reference_equals_autograd():
+    # The exercise's reference is a numerical gradient; autograd is an independent judge.
+    from embedlab.exercises.lesson05 import subword_grad_reference
+
+    bags, E, pos, neg = _random_batch(seed=1)
+    E_var = torch.from_numpy(E.copy()).requires_grad_(True)
+    subword_sgns_loss(bags, E_var, pos, neg).backward()
+    numerical = subword_grad_reference(bags, E, pos, neg)
+    np.testing.assert_allclose(numerical, E_var.grad.numpy(), rtol=1e-6, atol=1e-9)
+    assert not numerical[[2, 4, 6, 7]].any()                  # rows in no bag
+    assert np.abs(numerical[3]).sum() > 0
+
+
+def test_subword_grad_parts_are_the_reference():
+    # The mistakes are _subword_grad_parts with one part swapped: with none swapped it must
+    # pass, so that each mistake differs from the answer in its own part only.
+    from embedlab.exercises.lesson05 import _subword_grad_parts
+
+    ex = get_exercise("05.subword_grad")
+    for case in ex.make_cases():
+        np.testing.assert_allclose(_subword_grad_parts(*case.args), ex.reference(*case.args),
+                                   rtol=1e-6, atol=1e-9, err_msg=case.label)
+    assert check(_subword_grad_parts, "05.subword_grad", quiet=True).passed
+
+
+def test_subword_grad_cases_exercise_repeats_and_shared_rows():
+    ex = get_exercise("05.subword_grad")
+    cases = ex.make_cases()
+    assert any(len(set(bag)) < len(bag) for c in cases for bag in c.args[0]), "no bag repeats a row"
+    assert any(len(c.args[0]) > 1 and set(c.args[0][0]) & set(c.args[0][1]) for c in cases), \
+        "no two bags share a row"
+    assert any(len(c.args[0]) > 1 for c in cases), "no batch of several pairs (the 1/B)"
+
+
+def test_train_update_is_n_times_the_gradient():
+    # sgns_subword_update (fastText's rule) adds -lr * dL/dv to every entry of the bag: for one
+    # pair, -lr * n times the true gradient of subword_sgns_loss with respect to each row.
+    bags, E, pos, neg = _random_batch(seed=2, bags=([0, 3, 3, 8],))
+    sub_ptr, sub_ids = torch.tensor([0, 4]), torch.tensor(bags[0])
+    C = torch.from_numpy(np.concatenate([pos, neg[0]]))
+    targets = torch.tensor([[0, 1, 2]])
+    E_new = torch.from_numpy(E.copy())
+    sgns_subword_update(E_new, C.clone(), sub_ptr, sub_ids, torch.tensor([0]), torch.tensor([0]), targets,
+                        torch.ones(1, 3, dtype=torch.float64), lr=0.1)
+    grad = numerical_gradients(lambda M: subword_sgns_loss(bags, M, pos, neg), [E], wrt=[0])[0]
+    np.testing.assert_allclose(E_new.numpy() - E, -0.1 * len(bags[0]) * grad, rtol=1e-5, atol=1e-9)
+
+
+# ---------------------------------------------------------------------------
 # Exercises
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("exercise_id", EXERCISES)
-def test_reference_passes_and_mistakes_fail_with_their_hint(exercise_id):
+def test_exercise_has_realistic_mistakes_and_zeros_fail(exercise_id):
     ex = get_exercise(exercise_id)
-    assert check(ex.reference, exercise_id, quiet=True).passed
-    assert len(ex.mistakes) >= 2
-    for m in ex.mistakes:
-        result = check(m.impl, exercise_id, quiet=True)
-        assert not result.passed and result.hint == m.hint, (m.name, result.message)
+    assert len(ex.mistakes) >= 5, "each exercise needs the realistic wrong answers a learner writes"
+    cases = ex.make_cases()
+
+    def zeros(*args, **kwargs):
+        out = ex.reference(*args, **kwargs)
+        return type(out)() if isinstance(out, (list, int)) else np.zeros_like(np.asarray(out, dtype=float))
+
+    zeros.__name__ = ex.name
+    assert not check(zeros, exercise_id, quiet=True).passed, "an answer of zeros passes"
+    assert len(cases) >= 8
+
+
+def test_subword_grad_accepts_a_learners_torch_answer():
+    from embedlab.word2vec import sgns_grad
+
+    def subword_grad(bags, input_matrix, pos, neg):     # torch, through notebook 03's sgns_grad
+        E = torch.as_tensor(input_matrix)
+        centres = torch.stack([E[bag].mean(0) for bag in bags])
+        g = sgns_grad(centres, pos, neg)
+        out = torch.zeros_like(E)
+        for b, bag in enumerate(bags):
+            out.index_add_(0, torch.tensor(bag), (g[b] / len(bag)).expand(len(bag), -1))
+        return out
+
+    assert check(subword_grad, quiet=True).passed
 
 
 def test_oov_vector_hints_for_default_n_and_python_hash():

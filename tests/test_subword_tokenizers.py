@@ -182,13 +182,18 @@ def test_bpe_truncated_is_a_prefix(bpe, word_counts):
 # ---------------------------------------------------------------------------
 # The exercise
 # ---------------------------------------------------------------------------
-def test_merge_step_exercise_catalogue():
+# (Every mistake failing with its own hint is tests/test_check.py's catalogue test.)
+def test_merge_step_exercise_has_its_realistic_mistakes_and_zeros_fail():
     ex = get_exercise("05.bpe_merge_step")
-    assert check(ex.reference, "05.bpe_merge_step", quiet=True).passed
-    assert len(ex.mistakes) >= 2
-    for m in ex.mistakes:
-        result = check(m.impl, "05.bpe_merge_step", quiet=True)
-        assert not result.passed and result.hint == m.hint, (m.name, result.message)
+    assert len(ex.mistakes) >= 5
+    assert not check(lambda word_counts: (None, {}), "05.bpe_merge_step", quiet=True).passed
+    assert not check(lambda word_counts: (None, dict(word_counts)), "05.bpe_merge_step", quiet=True).passed
+
+
+def test_merge_step_adds_the_counts_of_words_that_become_the_same():
+    # The rule the docstring states: ("a", "b", "c") x2 becomes ("ab", "c"), already there x1.
+    pair, merged = bpe_merge_step({("a", "b", "c"): 2, ("ab", "c"): 1, ("a", "b"): 1})
+    assert pair == ("a", "b") and merged == {("ab", "c"): 3, ("ab",): 1}
 
 
 def test_merge_step_parts_are_the_reference():

@@ -1,13 +1,23 @@
-"""Exercises of lesson 05: case generators, registered mistakes and hints."""
+"""Exercises of lesson 05: case generators, registered mistakes and hints.
+
+05.char_ngrams, 05.fnv_hash, 05.oov_vector and 05.subword_grad grade functions of
+``embedlab/fasttext.py``; 05.bpe_merge_step grades ``embedlab/subword_tokenizers.py``.
+05.subword_grad is the lesson's derivation: its reference is a numerical gradient of
+``fasttext.subword_sgns_loss``, not a formula.
+"""
 from __future__ import annotations
 
-import numpy as np
 from collections import Counter
-from embedlab.check import Case, exercise, mistake
 from typing import Any
-from embedlab import fasttext
+
+import numpy as np
+import torch
+
+from embedlab import fasttext, subword_tokenizers
+from embedlab.check import Case, exercise, mistake
+from embedlab.device import cpu_threads
 from embedlab.fasttext import BOW, EOW, FNV_OFFSET_BASIS, FNV_PRIME, MASK32, char_ngrams, fnv_hash, ngram_hashes
-from embedlab import subword_tokenizers
+from embedlab.gradcheck import numerical_gradients
 from embedlab.subword_tokenizers import Symbols, _best_pair, merge_symbols, pair_counts
 
 
@@ -57,15 +67,22 @@ def _char_ngrams_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("05.char_ngrams", fasttext.char_ngrams, cases=_char_ngrams_cases, compare=_multiset_compare, hints=[])
+exercise("05.char_ngrams", fasttext.char_ngrams, cases=_char_ngrams_cases, compare=_multiset_compare, hints=[
+    "Every n-gram is a substring of the MARKED word, '<' + word + '>'. A substring is fixed by two "
+    "numbers: where it starts and how long it is.",
+    "For 'the' the marked word '<the>' has 5 characters, and the answer (n = 3 to 6) is '<th', '<the', "
+    "'<the>', 'the', 'the>', 'he>'. Both ends of the length range are included, a substring may not "
+    "run past the end of the marked word, and repeats stay (a list, not a set).",
+    "Plan: build the marked word; for every start position i and every length n from min_n up to "
+    "AND including max_n, keep the substring of length n that starts at i when i + n does not exceed "
+    "the marked word's length. Return the list (the order does not matter to the check).",
+])
 
 
 @mistake("05.char_ngrams", "The whole marked word is missing: when '<' + word + '>' has at most "
          "max_n characters ('<a>', '<the>'), it is one of the n-grams too. (The word's own vector is a "
          "separate row, but that does not remove '<the>' from the n-grams.)")
 def _char_ngrams_no_whole_word(word, min_n=3, max_n=6):
-    # Registered before the missing markers: for 'a' both give no n-gram at all, and
-    # check() shows the hint of the first registered mistake that matches.
     marked = BOW + word + EOW
     return [g for g in char_ngrams(word, min_n, max_n) if g != marked]
 
@@ -124,7 +141,17 @@ def _fnv_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("05.fnv_hash", fasttext.fnv_hash, cases=_fnv_cases, rtol=0.0, atol=0.0, hints=[])
+exercise("05.fnv_hash", fasttext.fnv_hash, cases=_fnv_cases, rtol=0.0, atol=0.0, hints=[
+    "The markdown above the exercise gives the algorithm: one number h, which starts at the offset "
+    "basis and is updated once per byte, in order. Looping over a bytes object gives ints from 0 to "
+    "255. FNV-1a means: XOR first, multiply second.",
+    "Python integers never overflow, but fastText's 32-bit unsigned h does: keep only the low 32 bits "
+    "after each multiplication (& 0xFFFFFFFF). A byte b >= 128 is a negative signed char in C, which as "
+    "32 bits is b | 0xFFFFFF00. Two checks: the hash of b'' is 2166136261, and yours must agree with "
+    "gensim's ft_hash_bytes.",
+    "Plan: h = the offset basis; for each byte b: if b >= 128 replace it by b | 0xFFFFFF00; XOR b into "
+    "h; multiply h by the prime 16777619 and mask it with 0xFFFFFFFF. Return h after the last byte.",
+])
 
 
 @mistake("05.fnv_hash", "Right for ASCII, wrong for bytes >= 128: fastText XORs each byte as a "
@@ -206,7 +233,18 @@ def _oov_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("05.oov_vector", fasttext.oov_vector, cases=_oov_cases, rtol=1e-5, atol=1e-8, hints=[])
+exercise("05.oov_vector", fasttext.oov_vector, cases=_oov_cases, rtol=1e-5, atol=1e-8, hints=[
+    "You already have the pieces: char_ngrams lists the n-grams (pass min_n and max_n on), fnv_hash "
+    "turns each one into a number, and ngram_vectors has one row per bucket. Which row does an "
+    "n-gram use, and how are the rows combined?",
+    "The row of n-gram g is fnv_hash(g.encode('utf-8')) % bucket, where bucket is the number of rows "
+    "of the matrix you were given (not gensim's 2,000,000). The vector is the MEAN of the rows, one "
+    "row per n-gram: an n-gram that occurs twice, or two n-grams in the same bucket, count twice. A "
+    "word without n-grams gets zeros of length d.",
+    "Plan: make the list of row numbers, one per n-gram of char_ngrams(word, min_n, max_n); if the "
+    "list is empty, return a zero vector of length d; otherwise index the matrix with the list "
+    "(indexing with a list gives one row per entry, repeats included) and average over axis 0.",
+])
 
 
 @mistake("05.oov_vector", "You summed the n-gram vectors: fastText takes their MEAN (divide by "
@@ -278,6 +316,151 @@ def _oov_python_hash(word, ngram_vectors, min_n=3, max_n=6):
 
 
 # ---------------------------------------------------------------------------
+# 05.subword_grad: the derivation, graded by a numerical gradient
+# ---------------------------------------------------------------------------
+
+
+def subword_grad_reference(bags, input_matrix, pos, neg):
+    """dL/d input_matrix, L = fasttext.subword_sgns_loss, by central differences (float64, (R, d)).
+
+    Not the analytic answer: the definition of the derivative applied to the loss, so
+    that the grader cannot share a mistake with the formula it grades. About a thousand
+    evaluations of a tiny loss: one torch thread, since extra threads only wait for each
+    other on operations this small (on a busy machine, many times slower).
+    """
+    with cpu_threads(1, torch.device("cpu")):
+        return numerical_gradients(lambda matrix: fasttext.subword_sgns_loss(bags, matrix, pos, neg),
+                                   [input_matrix], wrt=[0])[0]
+
+
+def _bag_case(rng, bags, rows, d, k, label):
+    B = len(bags)
+    return Case(([list(map(int, bag)) for bag in bags], rng.normal(scale=0.5, size=(rows, d)),
+                 rng.normal(scale=0.5, size=(B, d)), rng.normal(scale=0.5, size=(B, k, d))), label=label)
+
+
+def _subword_grad_cases(rng: np.random.Generator) -> list[Case]:
+    banana = fasttext.subword_table(["banana"], bucket=30, offset=1, include_word=True)[1].tolist()
+    cases = [
+        _bag_case(rng, [[2]], 4, 3, 2, "one pair, a bag of one row: that row's gradient is dL/dv itself"),
+        _bag_case(rng, [[0, 1, 3]], 5, 3, 2, "one bag of three rows: each gets its share"),
+        _bag_case(rng, [[1, 4, 1]], 6, 3, 1, "row 1 is twice in the bag: it gets its share twice"),
+        _bag_case(rng, [[0, 2], [2, 3, 5]], 6, 2, 2,
+                  "two pairs whose bags share row 2: the loss is their mean, row 2 collects from both"),
+        _bag_case(rng, [[1, 2], [1, 2]], 4, 3, 3, "the same centre word twice in a batch"),
+        _bag_case(rng, [banana], 31, 3, 2,
+                  "'banana': its own row 0 and its n-gram rows in 30 buckets ('ana' twice, collisions)"),
+    ]
+    for B, rows, d, k in [(3, 12, 4, 2), (4, 25, 2, 3)]:
+        bags = [rng.integers(0, rows, size=int(rng.integers(1, 9))) for _ in range(B)]
+        cases.append(_bag_case(rng, bags, rows, d, k, f"{B} random bags over {rows} rows, d={d}, k={k}"))
+    return cases
+
+
+exercise("05.subword_grad", subword_grad_reference, name="subword_grad", cases=_subword_grad_cases,
+         rtol=1e-5, atol=1e-7, hints=[
+    "The chain rule, in two links: L depends on the matrix only through the B centre vectors v_b, each "
+    "the mean of its bag's rows. Find dL/dv_b first (notebook 03 derived it: "
+    "embedlab.word2vec.sgns_grad(centres, pos, neg) computes it, the mean over the B pairs included), "
+    "then ask how v_b changes when one row of the matrix changes.",
+    "$v_b = \\frac{1}{n_b} \\sum_{i=1}^{n_b} E_{\\text{bag}_b[i]}$, so $\\partial v_b / \\partial E_r$ is "
+    "(how many times r is in bag b) / n_b times the identity. Row r's gradient is the sum of those "
+    "shares of dL/dv_b over all pairs: a row repeated in a bag, or in two bags, collects several "
+    "shares, and a row in no bag gets zeros. The result has the matrix's shape, (R, d).",
+    "Plan: G = zeros shaped like input_matrix (float64); centres = the B bag means; g = dL/d centres, "
+    "(B, d); for each pair b and each entry r of bags[b] (repeats included), add g[b] / len(bags[b]) to "
+    "G[r]. Careful: with numpy, G[list_of_rows] += x adds only once to a repeated row; loop over the "
+    "entries, or use np.add.at.",
+])
+
+
+def _subword_grad_parts(bags, input_matrix, pos, neg, centre_grad=None, share=len, batch_mean=True,
+                        add=np.add.at):
+    """The analytic gradient in its parts, each replaceable: dℓ_b/dv_b of each pair, the
+    1/n share of each bag entry, the 1/B of the batch mean, and how shares are added to
+    rows. Each mistake below swaps one part, so it differs from the answer in that part
+    only (``test_subword_grad_parts_are_the_reference`` checks the defaults)."""
+    E = np.asarray(input_matrix, dtype=np.float64)
+    p, n = np.asarray(pos, dtype=np.float64), np.asarray(neg, dtype=np.float64)
+    centres = np.stack([E[list(bag)].mean(axis=0) for bag in bags])
+    g = (centre_grad or _pair_centre_grad)(centres, p, n)            # (B, d), one row per pair
+    if batch_mean:
+        g = g / len(bags)
+    G = np.zeros_like(E)
+    for b, bag in enumerate(bags):
+        add(G, list(bag), g[b] / share(bag))
+    return G
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _pair_centre_grad(v, p, n):
+    """d/dv of -log σ(v·p) - Σ_j log σ(-v·n_j), per pair (no 1/B)."""
+    s, t = (v * p).sum(-1), np.einsum("bd,bkd->bk", v, n)
+    return -(1 - _sigmoid(s))[:, None] * p + np.einsum("bk,bkd->bd", _sigmoid(t), n)
+
+
+def _fancy_add(G, rows, x):
+    G[rows] += x                     # numpy: a repeated index is written once, not added twice
+
+
+@mistake("05.subword_grad", "Every row of the bag got the whole dL/dv: that is fastText's UPDATE rule "
+         "(it adds the full gradient to each row), not the gradient. The centre is a MEAN of n rows, "
+         "so each entry of the bag gets dL/dv divided by n = len(bag).")
+def _subword_grad_no_share(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg, share=lambda bag: 1)
+
+
+@mistake("05.subword_grad", "A row that is twice in a bag got its share once: with numpy, "
+         "G[rows] += x writes each distinct row once, even when rows repeats it. A repeated n-gram "
+         "is in the mean twice, so it gets 2/n of dL/dv: loop over the entries, or use "
+         "np.add.at(G, rows, x).")
+def _subword_grad_fancy_index(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg, add=_fancy_add)
+
+
+@mistake("05.subword_grad", "Each distinct row got dL/dv divided by the number of DISTINCT rows (a "
+         "set of the bag). The mean is over all n entries of the bag, repeats included: an entry's "
+         "share is 1/n, and a row that is there twice gets 2/n.")
+def _subword_grad_distinct_rows(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg, add=_fancy_add, share=lambda bag: len(set(bag)))
+
+
+@mistake("05.subword_grad", "The sign is flipped: you returned minus the gradient (word2vec.c's "
+         "g = label - σ(score) is the step DOWNHILL, -dL/dscore). The gradient of "
+         "-log σ(v·p) with respect to v is -(1 - σ(v·p)) p, pointing away from p.")
+def _subword_grad_flipped_sign(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg,
+                               centre_grad=lambda v, p, n: -_pair_centre_grad(v, p, n))
+
+
+@mistake("05.subword_grad", "The 1/B is missing: the loss is the MEAN over the B pairs of the "
+         "batch (as in sgns_loss), so each pair's gradient is divided by B.")
+def _subword_grad_no_batch_mean(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg, batch_mean=False)
+
+
+@mistake("05.subword_grad", "The noise words are missing: each of the k terms -log σ(-v·n_j) also "
+         "depends on v, and adds σ(v·n_j) n_j to dL/dv.")
+def _subword_grad_no_noise(bags, input_matrix, pos, neg):
+    return _subword_grad_parts(bags, input_matrix, pos, neg,
+                               centre_grad=lambda v, p, n: _pair_centre_grad(v, p, np.zeros_like(n)))
+
+
+@mistake("05.subword_grad", "You spread the gradient with respect to the CONTEXT vectors "
+         "(-(1 - σ(v·p)) v for p, σ(v·n_j) v for n_j: multiples of v itself). The gradient with "
+         "respect to v is a combination of the context vectors: d(v·p)/dv = p.")
+def _subword_grad_wrong_vector(bags, input_matrix, pos, neg):
+    def context_grads(v, p, n):
+        s, t = (v * p).sum(-1), np.einsum("bd,bkd->bk", v, n)
+        return (-(1 - _sigmoid(s)) + _sigmoid(t).sum(-1))[:, None] * v
+
+    return _subword_grad_parts(bags, input_matrix, pos, neg, centre_grad=context_grads)
+
+
+# ---------------------------------------------------------------------------
 # embedlab/subword_tokenizers.py
 # ---------------------------------------------------------------------------
 
@@ -312,7 +495,21 @@ def _merge_step_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("05.bpe_merge_step", subword_tokenizers.bpe_merge_step, cases=_merge_step_cases, hints=[])
+exercise("05.bpe_merge_step", subword_tokenizers.bpe_merge_step, cases=_merge_step_cases, hints=[
+    "Two phases. First count every adjacent pair of symbols over the CORPUS: each occurrence in a word "
+    "adds that word's count. Then rewrite every word with the best pair merged. Test your counts on "
+    "Sennrich's example: ('e', 's') occurs in newest (6) and widest (3), 9 times in all.",
+    "The best pair has the highest count; among equal counts, the pair that sorts first as a "
+    "(first, second) tuple. One min over the pairs does both, with a key that orders by count "
+    "descending, then by the pair itself. Merging scans each word left to right and, after a merge, "
+    "moves past BOTH symbols ('a a a' becomes 'aa a'). Two words can become the same tuple: their "
+    "counts add up. Build a new dict; do not change the input.",
+    "Plan: pairs = a dict from pair to count, filled over every word and every position i with "
+    "(symbols[i], symbols[i + 1]). No pair at all: return None and a copy of word_counts. best = the "
+    "min over pairs with the key (minus its count, the pair). Then for each word walk i from 0: when "
+    "symbols i and i + 1 are best, emit their concatenation and step 2, else emit symbols[i] and "
+    "step 1; add the word's count to the entry of the new tuple.",
+])
 
 
 def _merge_step_parts(word_counts, count=pair_counts, choose=_best_pair, merge=merge_symbols, add_up=True):
