@@ -21,9 +21,10 @@ The functions below, in order:
 
 1. ``glove_weight`` (exercise ``04.glove_weight``): the weighting function f.
 2. ``glove_loss`` (exercise ``04.glove_loss``): the weighted least-squares loss of a batch.
-3. ``glove_grad`` (exercise ``04.glove_grad``): its gradient with respect to the word vectors.
-4. ``adagrad_step``: AdaGrad exactly as the reference C code (glove.c) does it.
-5. ``train_glove``: shuffled mini-batches of non-zero entries, every step a few tensor
+   Its gradient is the derivation exercise ``04.glove_grad``, graded by numerical
+   derivatives of this loss; ``train_glove`` writes the gradient out.
+3. ``adagrad_step``: AdaGrad exactly as the reference C code (glove.c) does it.
+4. ``train_glove``: shuffled mini-batches of non-zero entries, every step a few tensor
    operations on the whole batch (no Python loop per entry).
 
 The exercises on these functions (their cases, the realistic wrong answers that ``check``
@@ -45,7 +46,6 @@ from .vectors import KeyedVectors, VectorsInterface
 __all__ = [
     "GloVeModel",
     "adagrad_step",
-    "glove_grad",
     "glove_loss",
     "glove_weight",
     "train_glove",
@@ -74,12 +74,8 @@ def glove_weight(x, x_max: float = X_MAX, alpha: float = ALPHA):
     return w if isinstance(x, torch.Tensor) else w.numpy()
 
 
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
-
-
 # ---------------------------------------------------------------------------
-# 2. The loss of a batch (exercise 04.glove_loss) and 3. its gradient (04.glove_grad)
+# 2. The loss of a batch (exercise 04.glove_loss; its gradient is exercise 04.glove_grad)
 # ---------------------------------------------------------------------------
 
 
@@ -98,24 +94,8 @@ def glove_loss(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = A
     return (glove_weight(x, x_max, alpha) * diff ** 2).sum()
 
 
-def _diff(w, w_tilde, b, b_tilde, x, log=torch.log):
-    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
-    return w, w_tilde, x, (w * w_tilde).sum(-1) + b + b_tilde - log(x)
-
-
-def glove_grad(w, w_tilde, b, b_tilde, x, x_max: float = X_MAX, alpha: float = ALPHA):
-    """Gradient of ``glove_loss`` (the sum over the batch) with respect to ``w``: shape (B, d).
-
-    With diff_k = w_k · w~_k + b_k + b~_k - log x_k, the loss is sum_k f(x_k) diff_k ** 2,
-    so row k of the gradient is 2 f(x_k) diff_k w~_k (the chain rule: 2 diff times the
-    derivative of diff with respect to w_k, which is w~_k). Returns a torch tensor.
-    """
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w_tilde
-
-
 # ---------------------------------------------------------------------------
-# 4. AdaGrad as in glove.c
+# 3. AdaGrad as in glove.c
 # ---------------------------------------------------------------------------
 def adagrad_step(param: torch.Tensor, gradsq: torch.Tensor, index: torch.Tensor,
                  grad: torch.Tensor, lr: float) -> None:
@@ -135,7 +115,7 @@ def adagrad_step(param: torch.Tensor, gradsq: torch.Tensor, index: torch.Tensor,
 
 
 # ---------------------------------------------------------------------------
-# 5. Training
+# 4. Training
 # ---------------------------------------------------------------------------
 @dataclass
 class GloVeModel(VectorsInterface):
@@ -174,7 +154,7 @@ def _nonzero_entries(cooc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         coo = cooc.tocoo()
         rows, cols, vals = coo.row, coo.col, coo.data
     else:
-        dense = _np(cooc)
+        dense = cooc.detach().cpu().numpy() if isinstance(cooc, torch.Tensor) else np.asarray(cooc)
         rows, cols = np.nonzero(dense)
         vals = dense[rows, cols]
     keep = vals > 0
@@ -209,10 +189,13 @@ def train_glove(
     cooc: (V, V) co-occurrence counts, a scipy sparse matrix (or a dense array); only its
     non-zero entries are used. dim: vector size. epochs: passes over the non-zero entries.
     words: the V words of the rows (kept on the model, for evaluation). x_max, alpha:
-    the weighting function. lr: AdaGrad's learning rate (glove.c: 0.05; on a small
-    corpus trained for few epochs, 0.1 to 0.2 learns faster). batch_size: entries updated
-    together from the same snapshot of the parameters (on the course corpus 2,048 and
-    16,384 give the same losses; larger batches mean fewer Python steps). device: "cpu",
+    the weighting function ``glove_weight``. lr: AdaGrad's learning rate (glove.c's default
+    is 0.05; a small corpus trained for few epochs can take larger steps). batch_size:
+    entries updated together from the same snapshot of the parameters (larger batches mean
+    fewer Python steps; glove.c's threads also update without locks). A frequent word sits
+    in many entries of a large batch and moves by the sum of all their steps, so a large lr
+    with a large batch can overshoot in the first epoch (the cost turns NaN and training
+    stops with FloatingPointError: lower either). device: "cpu",
     "cuda", "mps", or None for the best one here. seed: the same seed gives the same
     vectors on CPU. progress: show a progress bar. callback: called after every epoch
     as ``callback(epoch, vectors)`` (epoch from 1, vectors = W + W~ as a numpy array),
@@ -238,7 +221,7 @@ def train_glove(
     rows = torch.from_numpy(rows_np).to(dev)
     cols = torch.from_numpy(cols_np).to(dev)
     log_x = torch.from_numpy(np.log(vals_np)).to(dev, torch.float32)
-    f_x = torch.from_numpy(np.minimum(1.0, (vals_np / x_max) ** alpha)).to(dev, torch.float32)
+    f_x = torch.from_numpy(glove_weight(vals_np, x_max, alpha)).to(dev, torch.float32)
     nnz = rows.numel()
 
     gen = torch.Generator(device="cpu")

@@ -165,8 +165,7 @@ def train_swivel(
     dim: vector size. epochs: passes over all blocks. words: the V words of the rows.
     block_size: about how many rows (and columns) a block has; one step computes
     block_size ** 2 cells, zeros included. lr: AdaGrad's learning rate (accumulators
-    start at 0.1, as in TensorFlow's AdagradOptimizer that SWIVEL used; 0.2 learned
-    fastest on the course corpus, 1.0 overshoots in the first epoch). device: "cpu",
+    start at 0.1, as in TensorFlow's AdagradOptimizer that SWIVEL used). device: "cpu",
     "cuda", "mps" or None for the best here. seed: the same seed gives the same vectors on CPU.
 
     Rows use the row sums and columns the column sums (the same for a symmetric matrix).

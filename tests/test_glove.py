@@ -1,6 +1,7 @@
-"""Lesson 04 (embedlab.glove): the weighting, the loss and its gradient against hand
-formulas, torch.autograd and finite differences; AdaGrad against a hand computation and
-against a plain per-entry loop written like glove.c; training on real co-occurrences."""
+"""Lesson 04 (embedlab.glove): the weighting and the loss against hand formulas, torch.autograd
+and finite differences; the numerical grader of the derivation exercise (04.glove_grad)
+against torch.autograd; AdaGrad against a hand computation and against a plain per-entry loop
+written like glove.c; training on real co-occurrences."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,8 @@ import scipy.sparse as sp
 import torch
 
 from embedlab import check
-from embedlab.glove import adagrad_step, glove_grad, glove_loss, glove_weight, train_glove
+from embedlab.exercises.lesson04 import glove_grad_numerically
+from embedlab.glove import adagrad_step, glove_loss, glove_weight, train_glove
 
 EXERCISES = ["04.glove_weight", "04.glove_loss", "04.glove_grad"]
 
@@ -65,29 +67,63 @@ def test_loss_is_zero_when_the_model_fits_log_x_exactly():
     assert glove_loss(w, wt, np.full(2, 0.1), np.full(2, 0.2), x).item() == pytest.approx(0.0, abs=1e-12)
 
 
-def test_grad_matches_autograd():
-    w, wt, b, bt, x = (torch.tensor(a) for a in _batch(1))
-    w.requires_grad_(True)
-    glove_loss(w, wt, b, bt, x, x_max=20.0, alpha=0.6).backward()
-    torch.testing.assert_close(glove_grad(w.detach(), wt, b, bt, x, x_max=20.0, alpha=0.6), w.grad)
-
-
 def test_loss_passes_a_finite_difference_check():
     w, wt, b, bt, x = (torch.tensor(a, requires_grad=i < 4) for i, a in enumerate(_batch(2, B=8, d=3)))
     assert torch.autograd.gradcheck(lambda *p: glove_loss(*p, x), (w, wt, b, bt))
 
 
-def test_grad_matches_finite_differences_directly():
-    w, wt, b, bt, x = _batch(3, B=5, d=4)
-    grad = glove_grad(w, wt, b, bt, x).numpy()
-    eps = 1e-6
-    numeric = np.zeros_like(w)
-    for idx in np.ndindex(*w.shape):
-        up, down = w.copy(), w.copy()
-        up[idx] += eps
-        down[idx] -= eps
-        numeric[idx] = (glove_loss(up, wt, b, bt, x).item() - glove_loss(down, wt, b, bt, x).item()) / (2 * eps)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
+# ---------------------------------------------------------------------------
+# The derivation exercise 04.glove_grad: graded by numerical derivatives of glove_loss
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("x_max,alpha", [(100.0, 0.75), (20.0, 0.6)])
+def test_the_numerical_grader_agrees_with_autograd(x_max, alpha):
+    # x spans 0.1 to 1000, so some pairs are above x_max (weight 1) and some far below.
+    w, wt, b, bt, x = _batch(1)
+    params = [torch.tensor(a, requires_grad=True) for a in (w, wt, b, bt)]
+    glove_loss(*params, torch.tensor(x), x_max=x_max, alpha=alpha).backward()
+    numeric = glove_grad_numerically(w, wt, b, bt, x, x_max, alpha)
+    assert len(numeric) == 4
+    for got, p in zip(numeric, params):
+        assert got.shape == tuple(p.shape) and got.dtype == np.float64
+        np.testing.assert_allclose(got, p.grad.numpy(), rtol=1e-8, atol=1e-10)
+    assert min(np.abs(g).max() for g in numeric) > 0.1       # no gradient is trivially zero
+
+
+def test_the_numerical_grader_does_not_change_its_inputs():
+    batch = _batch(5, B=4, d=3)
+    copies = [a.copy() for a in batch]
+    glove_grad_numerically(*batch)
+    for a, c in zip(batch, copies):
+        np.testing.assert_array_equal(a, c)
+
+
+def _learner_glove_grad(column=True):
+    """A learner's analytic answer to 04.glove_grad; without ``column``, the (B,) factor is
+    multiplied with the (B, d) vectors directly."""
+    def glove_grad(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
+        w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
+        g = 2 * glove_weight(x, x_max, alpha) * ((w * w_tilde).sum(1) + b + b_tilde - torch.log(x))
+        gv = g[:, None] if column else g
+        return gv * w_tilde, gv * w, g, g
+    return glove_grad
+
+
+def test_an_analytic_answer_passes_the_derivation_exercise():
+    result = check(_learner_glove_grad(), "04.glove_grad", quiet=True)
+    assert result.passed, result.message
+
+
+def test_grad_hint_for_the_missing_column():
+    result = check(_learner_glove_grad(column=False), "04.glove_grad", quiet=True)
+    assert not result.passed and "(B, 1)" in result.hint
+
+
+def test_grad_hint_for_the_old_single_gradient():
+    def glove_grad(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
+        return _learner_glove_grad()(w, w_tilde, b, b_tilde, x, x_max, alpha)[0]
+
+    result = check(glove_grad, quiet=True)
+    assert not result.passed and "all four" in result.hint
 
 
 # ---------------------------------------------------------------------------
@@ -256,13 +292,3 @@ def test_loss_hints_for_matmul_and_missing_sum():
 
     result = check(glove_loss, quiet=True)
     assert not result.passed and "Add .sum()" in result.hint
-
-
-def test_grad_hint_for_the_missing_column():
-    def glove_grad(w, w_tilde, b, b_tilde, x, x_max=100.0, alpha=0.75):
-        w, w_tilde, b, b_tilde, x = (torch.as_tensor(a, dtype=torch.float64) for a in (w, w_tilde, b, b_tilde, x))
-        diff = (w * w_tilde).sum(1) + b + b_tilde - torch.log(x)
-        return 2 * glove_weight(x, x_max, alpha) * diff * w_tilde
-
-    result = check(glove_grad, quiet=True)
-    assert not result.passed and "[:, None]" in result.hint

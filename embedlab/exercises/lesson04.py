@@ -1,15 +1,33 @@
-"""Exercises of lesson 04: case generators, registered mistakes and hints."""
+"""Exercises of lesson 04: case generators, registered mistakes and hints.
+
+04.glove_weight, 04.glove_loss and 04.swivel_loss are graded against the references in
+``embedlab/glove.py`` and ``embedlab/swivel.py``. 04.glove_grad is the lesson's derivation
+exercise: its four gradients are graded against numerical derivatives of
+``glove.glove_loss`` (``embedlab.gradcheck``), not against a formula.
+"""
 from __future__ import annotations
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from embedlab.check import Case, _torch_case, compare_values, exercise, mistake
+from embedlab.gradcheck import numerical_gradients
 from embedlab.tensors import float_tensors as _float_tensors
 from embedlab import glove
-from embedlab.glove import ALPHA, X_MAX, _diff, _np, glove_grad, glove_weight
+from embedlab.glove import ALPHA, X_MAX, glove_weight
 from embedlab import swivel
 from embedlab.swivel import swivel_confidence
+
+
+def _np(x) -> np.ndarray:
+    """x as a float64 NumPy array (a torch tensor is detached and copied to the CPU)."""
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
+
+
+def _diff(w, w_tilde, b, b_tilde, x, log=torch.log):
+    """The inputs as tensors of one dtype, and each pair's error w·w~ + b + b~ - log x, (B,)."""
+    w, w_tilde, b, b_tilde, x = _float_tensors(w, w_tilde, b, b_tilde, x)
+    return w, w_tilde, x, (w * w_tilde).sum(-1) + b + b_tilde - log(x)
 
 
 # ---------------------------------------------------------------------------
@@ -34,7 +52,16 @@ def _weight_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("04.glove_weight", glove.glove_weight, cases=_weight_cases, inputs="both", hints=[])
+exercise("04.glove_weight", glove.glove_weight, cases=_weight_cases, inputs="both", hints=[
+    "Three steps, element by element: the ratio of the count to x_max, that ratio to the power "
+    "alpha, and a cap at 1. Use the x_max and alpha the function is given.",
+    "Mind the precedence: ** binds tighter than /, so x / x_max ** alpha is x / (x_max ** alpha); "
+    "the ratio needs parentheses. Python's built-in min(1, ...) compares 1 with the WHOLE array "
+    "and fails; np.minimum is made for NumPy arrays and torch.clamp for tensors.",
+    "Raise the parenthesised ratio to alpha and cap it with the method .clip(max=1.0): NumPy "
+    "arrays and torch tensors both have it, so one expression returns NumPy for NumPy and torch "
+    "for torch.",
+])
 
 
 @mistake("04.glove_weight", "Counts above x_max get weights above 1: GloVe caps the weight at 1, "
@@ -113,7 +140,18 @@ def _compare_loss(got, expected) -> str | None:
     return compare_values(got, expected, 1e-4, 1e-6)
 
 
-exercise("04.glove_loss", glove.glove_loss, cases=_loss_cases, inputs="both", compare=_compare_loss, hints=[])
+exercise("04.glove_loss", glove.glove_loss, cases=_loss_cases, inputs="both", compare=_compare_loss, hints=[
+    "One error per pair of the batch, $e_k = w_k \\cdot \\tilde w_k + b_k + \\tilde b_k - \\log x_k$; "
+    "the loss weights each squared error by $f(x_k)$ and adds them up (a sum, not a mean). "
+    "Build it from torch operations, so that the result is a tensor .backward() can use.",
+    "Shapes: w and w_tilde are (B, d) and pair k needs the dot product of row k with row k, a "
+    "(B,) result; w @ w_tilde.T pairs every row with every row, (B, B). torch.as_tensor turns "
+    "NumPy arrays into tensors; log is the natural logarithm, torch.log; the weight is "
+    "glove_weight(x, x_max, alpha), with the arguments you were given.",
+    "Convert the five inputs with torch.as_tensor (dtype=torch.float64), take the row-wise dot "
+    "products (w * w_tilde).sum(1), add the two biases, subtract torch.log(x), square, multiply "
+    "by glove_weight(x, x_max, alpha) and return the .sum(): a 0-d tensor.",
+])
 
 
 @mistake("04.glove_loss", "The weighting is missing: multiply each squared error by "
@@ -196,59 +234,132 @@ def _loss_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
     return np.sum(_np(glove_weight(x, x_max, alpha)) * diff ** 2)
 
 
-exercise("04.glove_grad", glove.glove_grad, cases=_loss_cases, inputs="both", hints=[])
+def _grad_cases(rng: np.random.Generator) -> list[Case]:
+    """The loss's cases, with smaller random batches: the reference differentiates numerically,
+    two calls of glove_loss per parameter."""
+    cases = _loss_cases(rng)[:5]
+    for b, dim in [(4, 5), (24, 6)]:
+        x = np.exp(rng.uniform(np.log(0.2), np.log(2000), size=b))
+        cases.append(Case((rng.normal(0, 0.3, (b, dim)), rng.normal(0, 0.3, (b, dim)),
+                           rng.normal(0, 0.3, b), rng.normal(0, 0.3, b), x),
+                          label=f"random batch, B={b}, d={dim}"))
+    return cases
 
 
-@mistake("04.glove_grad", "Every row is half the expected value: the derivative of diff ** 2 is "
-         "2 * diff (glove.c drops the 2 because its cost has a 1/2 in front; glove_loss does not).")
+def glove_grad_numerically(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    """The gradients of ``glove.glove_loss`` with respect to w, w_tilde, b and b_tilde, by
+    central differences (``embedlab.gradcheck``): what exercise 04.glove_grad is graded against.
+
+    The loss is a quadratic function of each single parameter (it enters the error of one
+    pair, linearly), and central differences are exact for a quadratic whatever the step:
+    a step of 1e-3 instead of 1e-6 only makes the rounding error a thousand times smaller.
+    Returns a tuple of four float64 arrays shaped like w, w_tilde, b, b_tilde.
+    """
+    return numerical_gradients(glove.glove_loss, (w, w_tilde, b, b_tilde, x, x_max, alpha),
+                               wrt=(0, 1, 2, 3), h=1e-3)
+
+
+exercise("04.glove_grad", glove_grad_numerically, name="glove_grad", cases=_grad_cases, inputs="both",
+         rtol=1e-5, atol=1e-7, hints=[
+    "Each pair's term $f(x_k)\\,e_k^2$ depends on that pair's four parameters only, and only "
+    "through its error $e_k = w_k \\cdot \\tilde w_k + b_k + \\tilde b_k - \\log x_k$ ($x$ and "
+    "$f(x)$ are data, not parameters). So every gradient is (the derivative of $f e^2$ with "
+    "respect to $e$) times (the derivative of $e$ with respect to the parameter): the chain rule.",
+    "$\\partial (f e^2) / \\partial e = 2 f e$. The derivative of the dot product "
+    "$w_k \\cdot \\tilde w_k$ with respect to $w_k$ is the OTHER vector, $\\tilde w_k$ (and "
+    "with respect to $\\tilde w_k$ it is $w_k$); the derivative of $e_k$ with respect to either "
+    "bias is 1. Shapes: the two vector gradients are (B, d), row k for pair k; the two bias "
+    "gradients are (B,), one number per pair.",
+    "Compute the errors e (B,) as in glove_loss and the weights glove_weight(x, x_max, alpha); "
+    "g = 2 * weight * e, shape (B,), is the derivative of each pair's term with respect to its "
+    "error. Return the tuple (g as a column (B, 1) times w_tilde, g as a column times w, g, g).",
+])
+
+
+def _grad_parts(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA, weight=glove_weight):
+    """(2 f(x) e, w, w_tilde) as tensors: every gradient of the loss is made of them."""
+    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
+    return 2 * weight(x, x_max, alpha) * diff, w, w_tilde
+
+
+def _grads(g, w, w_tilde):
+    """The four gradients from g = 2 f(x) e: (g w~, g w, g, g), vectors scaled row by row."""
+    return g[:, None] * w_tilde, g[:, None] * w, g, g
+
+
+@mistake("04.glove_grad", "Every gradient is half the expected value: the derivative of e ** 2 is "
+         "2 e (glove.c drops the 2 because its cost has a 1/2 in front; glove_loss does not).")
 def _grad_no_two(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    return glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha) / 2
+    g, w, w_tilde = _grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha)
+    return _grads(g / 2, w, w_tilde)
 
 
-@mistake("04.glove_grad", "The derivative of w · w~ with respect to w is w~, the OTHER vector: "
-         "row k is 2 f(x_k) diff_k w~_k, not ... w_k.")
+@mistake("04.glove_grad", "The derivative of w · w~ with respect to w is w~, the OTHER vector "
+         "(and with respect to w~ it is w): row k of grad_w is 2 f(x_k) e_k w~_k, not ... w_k.")
 def _grad_wrong_vector(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x, x_max, alpha) * diff)[:, None] * w
+    g, w, w_tilde = _grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha)
+    return g[:, None] * w, g[:, None] * w_tilde, g, g
 
 
-@mistake("04.glove_grad", "The weight f(x) is missing from the gradient: it multiplies the squared "
-         "error in the loss, so it multiplies the gradient too.")
+@mistake("04.glove_grad", "The weight f(x) is missing from the gradients: it multiplies the squared "
+         "error in the loss, so it multiplies every gradient too.")
 def _grad_unweighted(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * diff[:, None] * w_tilde
+    g, w, w_tilde = _grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha,
+                                weight=lambda x, *_: torch.ones_like(x))
+    return _grads(g, w, w_tilde)
 
 
 @mistake("04.glove_grad", "The weight ignores x_max and alpha: call glove_weight(x, x_max, alpha) "
          "with the arguments glove_grad was given; glove_weight(x) uses the defaults 100 and 0.75.")
 def _grad_weight_defaults(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x) * diff)[:, None] * w_tilde
+    g, w, w_tilde = _grad_parts(w, w_tilde, b, b_tilde, x, weight=lambda x, *_: glove_weight(x))
+    return _grads(g, w, w_tilde)
 
 
 @mistake("04.glove_grad", "The sign is flipped: you returned the direction that DEcreases the loss. "
          "The gradient points uphill; training then subtracts it (w -= lr * grad).")
 def _grad_sign(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    return -glove_grad(w, w_tilde, b, b_tilde, x, x_max, alpha)
+    return tuple(-g for g in _grads(*_grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha)))
+
+
+@mistake("04.glove_grad", "A bias enters the error on its own, e = w·w~ + b + b~ - log x, so "
+         "d e / d b = 1: the bias gradient is 2 f(x) e, one number per pair, shape (B,), with no "
+         "vector in it.")
+def _grad_bias_vector_factor(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    grad_w, grad_w_tilde, _, _ = _grads(*_grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha))
+    return grad_w, grad_w_tilde, grad_w, grad_w_tilde
+
+
+@mistake("04.glove_grad", "The bias gradients are one number each, summed over the batch, but every "
+         "pair has its own biases here (b and b_tilde are (B,)): pair k's b_k appears in pair k's "
+         "term only, so its gradient is 2 f(x_k) e_k, shape (B,). Do not sum.")
+def _grad_bias_summed(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    grad_w, grad_w_tilde, g, _ = _grads(*_grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha))
+    return grad_w, grad_w_tilde, g.sum(), g.sum()
+
+
+@mistake("04.glove_grad", "You returned one gradient; the exercise asks for all four, as a tuple "
+         "(grad_w, grad_w_tilde, grad_b, grad_b_tilde), shaped like w, w_tilde, b and b_tilde.")
+def _grad_only_w(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
+    return _grads(*_grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha))[0]
 
 
 _NO_COLUMN_HINT = ("2 * f(x) * e has shape (B,) and w_tilde (B, d): multiplying them lines the B "
                    "values up with the d COLUMNS, a broadcast error (or, when B == d, silently wrong "
-                   "rows). Make it a column first, (2 * f(x) * e)[:, None] * w_tilde, so that value "
-                   "k scales row k.")
+                   "rows). Make it a column first, shape (B, 1), so that value k scales row k.")
 
 
 @mistake("04.glove_grad", _NO_COLUMN_HINT)
 def _grad_no_column(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
-    w, w_tilde, x, diff = _diff(w, w_tilde, b, b_tilde, x)
-    return 2 * (glove_weight(x, x_max, alpha) * diff) * w_tilde        # RuntimeError when B != d
+    g, w, w_tilde = _grad_parts(w, w_tilde, b, b_tilde, x, x_max, alpha)
+    return g * w_tilde, g * w, g, g                                    # RuntimeError when B != d
 
 
 @mistake("04.glove_grad", _NO_COLUMN_HINT)
 def _grad_no_column_numpy(w, w_tilde, b, b_tilde, x, x_max=X_MAX, alpha=ALPHA):
     w, w_tilde, b, b_tilde, x = (_np(a) for a in (w, w_tilde, b, b_tilde, x))
-    diff = (w * w_tilde).sum(1) + b + b_tilde - np.log(x)
-    return 2 * (np.minimum(1.0, (x / x_max) ** alpha) * diff) * w_tilde  # ValueError when B != d
+    g = 2 * np.minimum(1.0, (x / x_max) ** alpha) * ((w * w_tilde).sum(1) + b + b_tilde - np.log(x))
+    return g * w_tilde, g * w, g, g                                    # ValueError when B != d
 
 
 # ---------------------------------------------------------------------------
@@ -347,7 +458,21 @@ def _compare_with_gradient(got, expected) -> str | None:
     return f"the values are right, but the gradient with respect to w is not: {why}" if why else None
 
 
-exercise("04.swivel_loss", swivel.swivel_loss, cases=_swivel_cases, compare=_compare_with_gradient, hints=[])
+exercise("04.swivel_loss", swivel.swivel_loss, cases=_swivel_cases, compare=_compare_with_gradient, hints=[
+    "Two losses, chosen cell by cell: where $x_{ij} > 0$ the weighted squared error against "
+    "$\\mathrm{PMI}_{ij}$, where $x_{ij} = 0$ the soft hinge against $\\mathrm{PMI}^*_{ij}$. "
+    "Every cell needs its score $w_i \\cdot c_j$: compute all (m, n) of them at once, and both "
+    "PMIs as (m, n) arrays, with torch operations (check also differentiates your result).",
+    "The scores are one matrix product, w times c transposed. $\\mathrm{PMI}^*_{ij} = \\log "
+    "|D| - \\log x_{i*} - \\log x_{*j}$ is a column of row terms against a row of column terms "
+    "(broadcasting: [:, None] and [None, :]), and $\\mathrm{PMI}_{ij} = \\mathrm{PMI}^*_{ij} + "
+    "\\log x_{ij}$. total is a plain Python float: math.log(total) works, torch.log needs a tensor. "
+    "F.softplus(s) is $\\log(1 + e^s)$ without overflow.",
+    "torch.where(x > 0, squared, hinge) picks per cell but computes both losses everywhere: take "
+    "the log of torch.where(x > 0, x, torch.ones_like(x)), never of x itself, or the zero cells "
+    "hold log 0 = -inf and the gradient turns NaN. Then squared = 0.5 * (0.1 + 0.25 * sqrt(x)) * "
+    "(scores - PMI) ** 2 and hinge = F.softplus(scores - PMI*).",
+])
 
 
 def _parts(w, c, x, row_totals, col_totals, total):
