@@ -1,20 +1,21 @@
 """Lesson 01, symbols to vectors: one-hot, bag of words, TF-IDF, cosine similarity, search.
 
-Each function is the reference implementation of an exercise in
-``notebooks/01_symbols_to_vectors.ipynb`` (where ``check(fn)`` grades yours against it)
-and is also fine to use as a small library afterwards::
+The references of notebook 01's exercises (``check(fn)`` grades yours against them),
+short enough to read, and a small library afterwards::
 
     docs = [tokenize(text) for text in texts]           # list of lists of words
-    vocab = build_vocab(docs)                           # {"a": 0, "about": 1, ...}
-    X = tfidf(bag_of_words(docs, vocab))                # (n_docs, V) float64
-    top = search(tfidf(bag_of_words([tokenize("marriage")], vocab))[0], X, k=5)
+    vocab = column_index(docs)                          # {"a": 0, "about": 1, ...}
+    X = tfidf(bag_of_words(docs, vocab))                # (n_docs, V) float64, rows of length 1
+    query = bag_of_words([["marriage"]], vocab)[0]      # (V,) counts; one word needs no idf
+    top = search(query, X, k=5)                         # row indices, best first
 
-Conventions (the same as scikit-learn's, so that results can be compared):
-one row per document or token, one column per vocabulary word, columns in
-alphabetical order of the words.
+Conventions (scikit-learn's, so that results can be compared): one row per document or
+token, one column per vocabulary word, columns in alphabetical order of the words.
 
-The exercises on these functions (their cases, the realistic wrong answers that ``check``
-recognises, and the hints) live in ``embedlab/exercises/lesson01.py``.
+The notebook's derivation exercise, the gradient of the cosine with respect to one
+vector (``"01.cosine_grad"``), has no formula here: it is graded by differentiating
+``cosine_similarity_matrix`` numerically. The exercises' cases, the realistic wrong
+answers that ``check`` recognises and the hints live in ``embedlab/exercises/lesson01.py``.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import numpy as np
 
 __all__ = [
     "bag_of_words",
-    "build_vocab",
+    "column_index",
     "cosine_similarity_matrix",
     "one_hot",
     "search",
@@ -54,13 +55,14 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
-def build_vocab(docs_tokens: Iterable[Sequence[str]], min_count: int = 1) -> dict[str, int]:
-    """Map every word seen at least ``min_count`` times (over all documents) to a column.
+def column_index(docs_tokens: Iterable[Sequence[str]], min_count: int = 1) -> dict[str, int]:
+    """The vocabulary as ``{word: column}``: every word seen at least ``min_count`` times.
 
     docs_tokens: a list of documents, each a list of words (from ``tokenize``).
-    Returns ``{word: index}`` with indices 0..V-1 in alphabetical order of the words,
-    so the same documents always give the same columns (and the same columns as
-    scikit-learn's ``CountVectorizer``).
+    Returns a dict mapping each word to its column, 0..V-1, in alphabetical order of the
+    words, so the same documents always give the same columns (the same as
+    scikit-learn's ``CountVectorizer.vocabulary_``). Not to be confused with
+    ``embedlab.word2vec.build_vocab``, which sorts by frequency and returns counts.
     """
     counts = Counter(word for doc in docs_tokens for word in doc)
     words = sorted(w for w, c in counts.items() if c >= min_count)
@@ -137,12 +139,10 @@ def tfidf(counts: np.ndarray) -> np.ndarray:
 
 
 def _l2_rows(x: np.ndarray) -> np.ndarray:
+    """Each row of the 2-D float array x divided by its L2 norm; all-zero rows stay zero."""
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
 
-
-# Counting df along axis=1 (one value per document) gives exactly this output too: a
-# constant factor per row cancels in the L2 normalisation. The hint covers both.
 
 
 # ---------------------------------------------------------------------------

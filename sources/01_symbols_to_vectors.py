@@ -24,16 +24,18 @@
 #
 # 1. turn words into one-hot vectors and documents into bag-of-words count vectors;
 # 2. weight the counts with TF-IDF, exactly as scikit-learn does, and say why;
-# 3. compare vectors with cosine similarity and rank documents for a query (a first search engine);
+# 3. compare vectors with cosine similarity, derive which way to move a vector to make
+#    it more similar to another, and rank documents for a query (a first search engine);
 # 4. explain why these vectors are stored as *sparse* matrices, and what the
 #    *curse of dimensionality* does to distances.
 #
-# **Prerequisites.** Notebook 00 (how `check` works), Python lists and dicts, and NumPy
-# basics: arrays, `shape`, `axis=`, broadcasting. No machine learning needed.
+# **Prerequisites.** Notebook 00 (how `check`, `embedlab.hint` and gradients work),
+# Python lists and dicts, and NumPy basics: arrays, `shape`, `axis=`, broadcasting. No
+# machine learning needed.
 #
-# **Time.** About 60 to 90 minutes to read and do the five exercises. Running every
-# cell takes under 30 seconds on a laptop CPU, with less than 1 GB of memory; no GPU,
-# no internet.
+# **Time.** About 60 to 90 minutes to read and do the six exercises. Running every
+# cell takes about 10 seconds and 0.7 GB of memory on 2 CPU cores (measured in
+# `docs/benchmarks.md`); no GPU, no internet.
 #
 # **Data.** *The Devil's Dictionary* by Ambrose Bierce (1911, public domain): about
 # 1000 satirical definitions, shipped with the course.
@@ -49,7 +51,7 @@ from IPython.display import display
 import embedlab
 from embedlab import check
 from embedlab.data import load_devils_dictionary
-from embedlab.tfidf import build_vocab, tokenize
+from embedlab.tfidf import column_index, tokenize
 
 notebook_started = time.perf_counter()
 np.set_printoptions(precision=3, suppress=True, linewidth=110)
@@ -70,12 +72,13 @@ tiny_texts = [
 # **Tokenising** splits a text into words. `embedlab.tfidf.tokenize` lowercases the
 # text and keeps runs of letters (`[a-z]+`, with one inner apostrophe allowed, as in
 # *don't*), so *The* and *the* become the same word and punctuation disappears.
-# The **vocabulary** gives every distinct word a column number; `build_vocab` sorts
-# the words alphabetically so the columns are always the same.
+# The **vocabulary** gives every distinct word a column number: `column_index` returns
+# it as a dict `{word: column}`, with the words in alphabetical order, so the same
+# documents always give the same columns (scikit-learn's `CountVectorizer` does the same).
 
 # %%
 tiny_docs = [tokenize(text) for text in tiny_texts]
-tiny_vocab = build_vocab(tiny_docs)
+tiny_vocab = column_index(tiny_docs)
 print(tiny_docs)
 print(tiny_vocab)
 
@@ -112,8 +115,6 @@ def one_hot(tokens, vocab):
     or is all zeros when tokens[i] is not in vocab.
     """
     ### BEGIN SOLUTION
-    #> Start from np.zeros((len(tokens), len(vocab))), then for each token that is in
-    #> vocab set a 1 in its column (vocab.get(token) returns None for unknown words).
     out = np.zeros((len(tokens), len(vocab)))
     for row, token in enumerate(tokens):
         col = vocab.get(token)
@@ -181,8 +182,6 @@ def bag_of_words(docs_tokens, vocab):
     occurs in document d. Words not in vocab are skipped; an empty document is a row of zeros.
     """
     ### BEGIN SOLUTION
-    #> Start from np.zeros((len(docs_tokens), len(vocab)), dtype=int), then loop over the
-    #> documents and their words and add 1 in the word's column (skip unknown words).
     counts = np.zeros((len(docs_tokens), len(vocab)), dtype=int)
     for row, doc in enumerate(docs_tokens):
         for token in doc:
@@ -234,7 +233,7 @@ print("- liar:  ", dict(entries)["liar"])
 
 # %%
 docs = [tokenize(text) for text in texts]
-vocab = build_vocab(docs)
+vocab = column_index(docs)
 counts = bag_of_words(docs, vocab)
 words = np.array(sorted(vocab, key=vocab.get))   # words[j] is the word of column j
 
@@ -292,15 +291,12 @@ assert _most == ["the", "of", "a", "and", "to", "in", "n"], \
 def tfidf(counts):
     """TF-IDF weights of a count matrix, as scikit-learn's TfidfTransformer() computes them.
 
-    counts: (n_docs, V) array of word counts (ints or floats).
-    Returns an (n_docs, V) float64 array: counts * idf, then each row divided by its L2 norm
-    (all-zero rows stay zero). idf = ln((1 + n_docs) / (1 + df)) + 1, where df[j] is the
-    number of documents whose count of word j is > 0.
+    counts: (n_docs, V) array of word counts (ints or floats); it must not be changed.
+    Returns an (n_docs, V) float array: each count weighted by its word's idf (the smoothed
+    idf of the text above), then each row scaled to length 1 (L2 norm). An all-zero row
+    (an empty document) stays all zeros, not NaN.
     """
     ### BEGIN SOLUTION
-    #> Compute document frequency df (how many documents contain each word: (counts > 0)
-    #> summed over axis 0), then idf = ln((1 + n) / (1 + df)) + 1, multiply the counts by it,
-    #> and L2-normalise each row, leaving all-zero rows at zero.
     counts = np.asarray(counts, dtype=float)
     n_docs = counts.shape[0]
     df = (counts > 0).sum(axis=0)
@@ -425,18 +421,18 @@ assert _tf_words == ["patient", "under", "ailments", "caries", "insanity"], \
 # ### Exercise 01.cosine_similarity
 #
 # Write `cosine_similarity_matrix(A, B)`: the cosine of every row of `A` with every row of
-# `B`, computed for all pairs at once with one matrix product (no Python loops needed).
+# `B`, for all pairs at once. (Later cells compare 997 entries with 997 entries: a
+# Python loop over the pairs would be slow.)
 
 # %%
 def cosine_similarity_matrix(A, B):
     """Cosine similarity of every row of A with every row of B.
 
-    A: (n, d) array, B: (m, d) array. Returns an (n, m) float array whose entry (i, j) is
-    cos(A[i], B[j]) = A[i] . B[j] / (|A[i]| |B[j]|), and 0 when A[i] or B[j] is all zeros.
+    A: (n, d) array, B: (m, d) array (ints or floats); neither may be changed.
+    Returns an (n, m) float array whose entry (i, j) is the cosine of the angle between
+    the rows A[i] and B[j], in [-1, 1]; 0 when A[i] or B[j] is all zeros.
     """
     ### BEGIN SOLUTION
-    #> Divide each row of A and of B by its L2 norm (keep zero rows at zero), then one
-    #> matrix product of the normalised A with the transpose of the normalised B.
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     norm_a = np.linalg.norm(A, axis=1, keepdims=True)
     norm_b = np.linalg.norm(B, axis=1, keepdims=True)
@@ -481,15 +477,102 @@ for (_a, _b), _claimed in {("lawyer", "liar"): 0.24, ("liar", "prevaricator"): 0
     _got = sim[chosen.index(_a), chosen.index(_b)]
     assert round(_got, 2) == _claimed, f"the text says cosine({_a}, {_b}) = {_claimed}, the notebook computed {_got:.3f}"
 assert "lawyer" in tokenize(dict(entries)["liar"]), "the text says the definition of liar contains 'lawyer', it does not"
+_offdiag = sim[np.triu_indices_from(sim, k=1)]
+assert (_offdiag >= 0.1).sum() == 3, \
+    f"the text says every pair but lawyer-liar, liar-prevaricator and academe-academy scores below 0.1: {np.sort(_offdiag)[-5:]}"
 
 # %% [markdown]
 # What to see: *lawyer* and *liar* score 0.24 (Bierce defines a liar as "a lawyer with a
 # roving commission", so they share the rare word *lawyer*), *liar* and *prevaricator* 0.21, and
 # *academe* and *academy* are the most similar pair of the whole dictionary (about 0.51:
-# their definitions share words). Most other pairs are near 0: short definitions rarely
-# share a rare word. *Bride* and *marriage* score only 0.05 although they are about the
+# their definitions share words). Every other pair scores below 0.1: short definitions
+# rarely share a rare word. *Bride* and *marriage* score only 0.05 although they are about the
 # same thing: TF-IDF only sees **shared words**, not related meanings. Dense, learned
 # embeddings (next notebooks) fix exactly this.
+
+# %% [markdown]
+# ### Exercise 01.cosine_grad: which way to move a vector
+#
+# Dense embeddings are *learned*: from notebook 03 on, training nudges vectors a little
+# at a time so that the vectors of related things become more similar. Which way should
+# a vector $a$ move to raise its cosine with $b$ the fastest? That direction is the
+# gradient $\nabla_a \cos(a, b)$, a vector shaped like $a$ (notebook 00 introduced
+# gradients, and how `check` grades a derived one numerically).
+#
+# Derive it on paper, then write it as a function; $b$ stays fixed. The text shows the
+# answer only after the check cell.
+
+# %%
+def cosine_grad(a, b):
+    """The gradient of cos(a, b) with respect to a: entry i is the derivative of the
+    cosine of a and b with respect to a[i], with b fixed.
+
+    a, b: non-zero 1-D NumPy arrays of the same length d (ints or floats).
+    Returns a float array of shape (d,), like a. Must not change a or b.
+    """
+    ### BEGIN SOLUTION
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    norm_a, norm_b = np.linalg.norm(a), np.linalg.norm(b)
+    cos = a @ b / (norm_a * norm_b)
+    return b / (norm_a * norm_b) - cos * a / norm_a ** 2
+    ### END SOLUTION
+
+
+# %%
+check(cosine_grad)
+
+# %% [markdown]
+# What did you find? Written with the unit vectors $\hat a = a / \lVert a \rVert$ and
+# $\hat b = b / \lVert b \rVert$, the gradient is
+#
+# $$\nabla_a \cos(a, b) = \frac{\hat b - \cos(a, b)\, \hat a}{\lVert a \rVert}.$$
+#
+# Three things to read in it:
+#
+# * It is **perpendicular to $a$** ($a \cdot \nabla_a \cos(a, b) = 0$): stretching $a$ does
+#   not change its direction, so it cannot change the cosine. Only turning $a$ can.
+# * It is **0 when $a$ points the same way as $b$, or the opposite way**: there the cosine
+#   is at its maximum, 1, or its minimum, −1.
+# * It **shrinks as $a$ grows**: a long vector has to move farther to turn by the same angle.
+#
+# One small step along this gradient moves *bride* towards *marriage*. Only the columns
+# of words that one of the two entries uses matter (in every other column both vectors,
+# and so the gradient, are 0), so we work on those columns only:
+
+# %%
+cosine_grad = embedlab.yours_or_reference(cosine_grad)
+
+bride, marriage = X[headwords.index("bride")], X[headwords.index("marriage")]
+used = np.flatnonzero((bride != 0) | (marriage != 0))      # the columns either entry uses
+step = cosine_grad(bride[used], marriage[used])
+print(f"{len(used)} columns; bride . gradient = {bride[used] @ step:.1e} (perpendicular)")
+print("the gradient raises:", ", ".join(words[used][np.argsort(-step, kind="stable")[:5]]), "...")
+print("and lowers:         ", ", ".join(words[used][np.argsort(step, kind="stable")[:3]]), "...")
+moved_cos = {}
+for eta in [0.0, 0.1, 0.5]:
+    moved = bride[used] + eta * step
+    moved_cos[eta] = cosine_similarity_matrix(moved[None, :], marriage[used][None, :])[0, 0]
+    print(f"bride + {eta} x gradient: cosine with marriage {moved_cos[eta]:.2f}")
+
+# %% tags=["expect"]
+assert len(used) == 26, f"the text says bride and marriage use 26 columns, the notebook found {len(used)}"
+assert abs(bride[used] @ step) < 1e-6, f"the text says the gradient is perpendicular to bride, the dot product is {bride[used] @ step:.2e}"
+_raised = list(words[used][np.argsort(-step, kind="stable")[:4]])
+assert _raised == ["two", "slaves", "mistress", "community"], \
+    f"the text says the step adds marriage's top words two, slaves, mistress, community; the notebook shows {_raised}"
+assert words[used][np.argmin(step)] == "bride", \
+    f"the text says the step takes most from the word bride, the notebook shows {words[used][np.argmin(step)]}"
+for _eta, _claimed in [(0.0, 0.05), (0.1, 0.15), (0.5, 0.49)]:
+    assert round(moved_cos[_eta], 2) == _claimed, \
+        f"the text says a step of {_eta} gives a cosine of {_claimed}, the notebook computed {moved_cos[_eta]:.3f}"
+
+# %% [markdown]
+# A step of 0.1 along the gradient lifts the cosine of *bride* and *marriage* from 0.05 to
+# 0.15, and a step of 0.5 to 0.49. The step adds *marriage*'s most telling words (*two,
+# slaves, mistress, community*, the top TF-IDF words of its entry above) and takes a
+# little from *bride*'s own, most from the word *bride*. Training an embedding takes
+# millions of such steps, on a loss built from similarities (dot products); in notebook
+# 03 you derive word2vec's.
 #
 # ## 7. Sparse versus dense
 #
@@ -523,10 +606,16 @@ assert n_tokens * len(vocab) * 8 / 1e9 > 5, \
 # the sparse one about **0.5 MB**, some 170 times less. One-hot rows for every word of the
 # dictionary would need more than 5 GB dense, more memory than a Binder session has.
 # That is why scikit-learn returns sparse matrices, and why we never build that one-hot
-# matrix. Sparse matrices also compute faster: all 997 × 997 cosine similarities take a
-# sparse matrix product (rows already have length 1):
+# matrix. Sparse matrices also save work: all 997 × 997 cosine similarities are one
+# sparse matrix product (the rows already have length 1), and a sparse product only
+# multiplies non-zeros that meet in the same column, that is, pairs of entries that
+# share a word:
 
 # %%
+entries_per_word = np.diff(X_sparse.tocsc().indptr)    # non-zeros in each column
+sparse_mults = int((entries_per_word.astype(np.int64) ** 2).sum())
+dense_mults = X.shape[0] ** 2 * X.shape[1]
+print(f"multiplications: {sparse_mults:,} sparse, {dense_mults:,} dense")
 started = time.perf_counter()
 all_pairs = (X_sparse @ X_sparse.T).toarray()          # (997, 997) cosine similarities
 print(f"997 x 997 cosine matrix from the sparse matrix in {time.perf_counter() - started:.3f} s")
@@ -538,6 +627,10 @@ print(f"median cosine of a pair: {np.median(pairs):.3f}; pairs below 0.1: {(pair
 
 # %% tags=["expect"]
 assert all_pairs.shape == (997, 997), f"the text says 997 x 997 similarities, the notebook computed {all_pairs.shape}"
+assert round(sparse_mults / 1e6, 1) == 5.5 and round(dense_mults / 1e9) == 11, \
+    f"the text says 5.5 million multiplications instead of 11 billion, the notebook counted {sparse_mults:,} and {dense_mults:,}"
+assert round(dense_mults / sparse_mults, -3) == 2000, \
+    f"the text says 2,000 times fewer multiplications, the notebook computed {dense_mults / sparse_mults:.0f} times"
 assert {headwords[a], headwords[b]} == {"academe", "academy"} and round(all_pairs[a, b], 2) == 0.51, \
     f"the text says academe and academy are the most similar pair (0.51), the notebook found {headwords[a]}, {headwords[b]} ({all_pairs[a, b]:.3f})"
 assert round(np.median(pairs), 2) == 0.04, f"the text says the median pair has a cosine of about 0.04, the notebook computed {np.median(pairs):.3f}"
@@ -545,6 +638,9 @@ assert round((pairs < 0.1).mean(), 1) == 0.9, \
     f"the text says nine pairs in ten score below 0.1, the notebook computed {(pairs < 0.1).mean():.1%}"
 
 # %% [markdown]
+# That is 5.5 million multiplications instead of the dense product's 11 billion, 2,000
+# times fewer.
+#
 # ## 8. The curse of dimensionality
 #
 # Our documents live in 11,099 dimensions. High-dimensional spaces behave strangely:
@@ -602,8 +698,7 @@ assert all(s1 > s2 for s1, s2 in zip(spreads, spreads[1:])), \
 # each uses a handful of words, and two entries are only similar when they share rare
 # ones. Cosine on sparse vectors relies on that overlap. The flip side is what we saw
 # above: the median pair of entries has a cosine of about 0.04 and nine pairs in ten
-# score below 0.1, sharing at most common words like *the* or *n*, so the scores
-# cannot tell near-misses from the unrelated. Learned embeddings squeeze meaning into a few hundred dense
+# score below 0.1, so the scores cannot tell near-misses from the unrelated. Learned embeddings squeeze meaning into a few hundred dense
 # dimensions where distances are informative.
 #
 # ## 9. A first search engine
@@ -615,24 +710,20 @@ assert all(s1 > s2 for s1, s2 in zip(spreads, spreads[1:])), \
 # ### Exercise 01.search
 #
 # Write `search(query_vec, doc_matrix, k)`: the indices of the `k` rows of `doc_matrix`
-# most similar to `query_vec`, best first. Equal scores keep the lower index first
-# (a stable sort such as `np.argsort(..., kind="stable")` guarantees that; the default
-# sort may not), and asking for more results than there
-# are documents returns them all, as slicing a list does. You may use your
-# `cosine_similarity_matrix`.
+# most similar to `query_vec`, best first. Equal scores keep the lower index first, so
+# that results are reproducible, and asking for more results than there are documents
+# returns them all, as slicing a list does. You may use your `cosine_similarity_matrix`.
 
 # %%
 def search(query_vec, doc_matrix, k):
     """Indices of the k documents most similar to the query (cosine), best first.
 
-    query_vec: (V,) array. doc_matrix: (n_docs, V) array. k: number of results.
+    query_vec: (V,) array. doc_matrix: (n_docs, V) array. k: number of results, k >= 0.
     Returns an integer array of min(k, n_docs) row indices of doc_matrix, sorted by
-    decreasing cosine similarity; equal scores keep the lower index first.
+    decreasing cosine similarity with the query; equal scores keep the lower index first.
+    An all-zero query scores 0 everywhere (so: 0, 1, 2, ...).
     """
     ### BEGIN SOLUTION
-    #> Compute the cosine of the query with every row (make the query a (1, V) matrix
-    #> with query_vec[None, :]), sort the scores in decreasing order with a stable sort
-    #> (np.argsort of the negated scores, kind="stable"), and keep the first k indices.
     scores = cosine_similarity_matrix(np.asarray(query_vec)[None, :], doc_matrix)[0]
     return np.argsort(-scores, kind="stable")[:k]
     ### END SOLUTION
@@ -728,6 +819,9 @@ assert _dog[:3] == ["reverence", "medicine", "effect"] and _dog[4] == "dog", \
 _ri = headwords.index("reverence")
 assert lengths[_ri] == 17 and counts[_ri, vocab["dog"]] == 1, \
     f"the text says reverence has 17 words and mentions dog once, the notebook counts {lengths[_ri]} and {counts[_ri, vocab['dog']]}"
+_dl = lengths[headwords.index("dog")]
+assert _dl == 107 and np.median(lengths) == 34, \
+    f"the text says the entry dog has 107 words and the median entry 34, the notebook counts {_dl} and {np.median(lengths)}"
 
 # %% [markdown]
 # You should see: *lawyer* finds **lawyer**, then **liar**. *money and wealth* finds
@@ -735,7 +829,7 @@ assert lengths[_ri] == 17 and counts[_ri, vocab["dog"]] == 1, \
 # **architect**; *and* is in most entries, so its low idf barely moves the ranking.
 # *dog* finds **reverence** ("the spiritual attitude of a man to a god and a dog to a
 # man"), **medicine** and **effect** before the entry **dog** itself, which only comes
-# 5th: its long definition dilutes the word. Cosine compares directions, and a long
+# 5th: its long definition (107 words; the median entry has 34) dilutes the word. Cosine compares directions, and a long
 # entry about many things points a little in every direction.
 #
 # ### Search it yourself
@@ -771,7 +865,9 @@ display(widgets.VBox([query_box, results_out]))
 # * **TF-IDF**: counts × idf, with idf = ln((1+n)/(1+df)) + 1 (scikit-learn's default),
 #   then each row scaled to length 1. Rare words weigh more than *the*.
 # * **Cosine similarity** compares directions, not lengths; with L2-normalised rows it is a
-#   dot product, and for many documents at once one matrix product.
+#   dot product, and for many documents at once one matrix product. Its **gradient** with
+#   respect to $a$, $(\hat b - \cos(a, b)\, \hat a) / \lVert a \rVert$, is perpendicular
+#   to $a$: a step along it turns $a$ towards $b$, the move that training embeddings repeats.
 # * These vectors are **sparse** (0.4 % non-zeros here): store them as scipy sparse
 #   matrices. In high dimensions **distances concentrate**, and TF-IDF only sees shared
 #   words, not related meanings (*bride* vs *marriage*).
@@ -831,6 +927,17 @@ display(widgets.VBox([query_box, results_out]))
 # mentions *dog* once, so *dog* is a large part of its vector; the entry **dog** is long and spreads
 # its weight over many other words. Cosine measures how much of a document's direction
 # is the query's, not whether the document is "about" the query.
+# </details>
+#
+# **5.** Your `cosine_grad(a, b)` is always perpendicular to `a`. Why must it be, whatever
+# `b` is?
+#
+# <details><summary>Answer</summary>
+#
+# Moving $a$ along its own direction only makes it longer or shorter, and the cosine does
+# not depend on lengths: $\cos(2a, b) = \cos(a, b)$. So the derivative of the cosine in the
+# direction of $a$, which is $\hat a \cdot \nabla_a \cos(a, b)$, is 0. All the change
+# comes from turning $a$, and turning is a move perpendicular to $a$.
 # </details>
 #
 # ## Further reading

@@ -17,8 +17,8 @@ def test_nbgrader_grades_notebook_01(tmp_path):
     assert "c.Execute.timeout = 180" in (course / "nbgrader_config.py").read_text()
     # Notebook 01's cells take a second or two; 60 s bounds a stall after its widget cell.
     result = rt.roundtrip(course, "01_symbols_to_vectors", cell_timeout=60)
-    assert result.auto_points == 5
-    assert result.scores == {"unanswered": 0, "reference": 5, "one-mistake": 4}
+    assert result.auto_points == 6           # one point per exercise: six exercises
+    assert result.scores == {"unanswered": 0, "reference": 6, "one-mistake": 5}
     assert result.mistake.startswith("01.one_hot:")
     assert result.lost == ["check-one_hot"]
     assert result.problems() == []

@@ -1,14 +1,23 @@
-"""Exercises of lesson 01: case generators, registered mistakes and hints."""
+"""Exercises of lesson 01 (symbols to vectors): one-hot, bag of words, TF-IDF, cosine, search.
+
+Each exercise has its cases (edge cases first, then seeded random ones), the realistic
+wrong answers whose hints name the exact error, and 2-3 progressive hints for
+``embedlab.hint``. The references are in ``embedlab/tfidf.py``, except the one of the
+derivation exercise ``01.cosine_grad``, which is no formula: it differentiates
+``tfidf.cosine_similarity_matrix`` numerically, so the answer stays the learner's to derive.
+"""
 from __future__ import annotations
 
 import numpy as np
-from embedlab.check import Case, exercise, mistake
+
 from embedlab import tfidf
+from embedlab.check import Case, exercise, mistake
+from embedlab.gradcheck import numerical_gradients
 from embedlab.tfidf import _l2_rows, cosine_similarity_matrix
 
 
 # ---------------------------------------------------------------------------
-# embedlab/tfidf.py
+# 01.one_hot
 # ---------------------------------------------------------------------------
 
 
@@ -30,7 +39,19 @@ def _one_hot_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("01.one_hot", tfidf.one_hot, cases=_one_hot_cases, hints=[])
+exercise("01.one_hot", tfidf.one_hot, cases=_one_hot_cases, hints=[
+    "Each token becomes one row of the result, and each vocabulary word owns one column: "
+    "`vocab[word]` is its number. Which single entry of a token's row is 1, and what is left "
+    "for a token that has no column?",
+    "Start from a matrix of zeros with one row per token and one column per vocabulary word. "
+    "Then visit the tokens together with their row numbers (`enumerate`) and put a 1 where the "
+    "token's row meets its word's column. A token that is not in the vocabulary leaves its row "
+    "all zeros.",
+    "Create the zeros with `np.zeros`, shape (number of tokens, size of the vocabulary). In a "
+    "loop over `enumerate(tokens)`, `vocab.get(token)` gives the column, or `None` for an unknown "
+    "word: test it with `is not None`, because column 0 is a real column. Set that row and "
+    "column to 1.0.",
+])
 
 
 @mistake("01.one_hot", "A token that is not in the vocabulary should give an all-zero row, "
@@ -90,6 +111,9 @@ def _one_hot_summed(tokens, vocab):
     return out
 
 
+# ---------------------------------------------------------------------------
+# 01.bag_of_words
+# ---------------------------------------------------------------------------
 def _bag_of_words_cases(rng: np.random.Generator) -> list[Case]:
     vocab = {"cat": 0, "dog": 1, "sat": 2, "the": 3}
     cases = [
@@ -113,7 +137,17 @@ def _bag_of_words_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("01.bag_of_words", tfidf.bag_of_words, cases=_bag_of_words_cases, hints=[])
+exercise("01.bag_of_words", tfidf.bag_of_words, cases=_bag_of_words_cases, hints=[
+    "A document's vector is the sum of the one-hot rows of its words: entry $j$ counts how often "
+    "word $j$ occurs in the document. Word order plays no part.",
+    "One row per document and one column per vocabulary word, all starting at zero. For every "
+    "word of every document, add 1 in that document's row and that word's column. Words that "
+    "are not in the vocabulary are skipped, and an empty document keeps a row of zeros.",
+    "Create the zeros with `np.zeros((number of documents, size of the vocabulary), dtype=int)`. "
+    "Loop over `enumerate(docs_tokens)` and, inside, over the words of that document; "
+    "`vocab.get(word)` gives the column or `None` (skip it); add 1 with `+=`, so that repeated "
+    "words are counted.",
+])
 
 
 @mistake("01.bag_of_words", "A word that is not in the vocabulary should be ignored, not raise: "
@@ -170,6 +204,9 @@ def _bag_of_words_unknown_last(docs_tokens, vocab):
     return counts
 
 
+# ---------------------------------------------------------------------------
+# 01.tfidf
+# ---------------------------------------------------------------------------
 def _random_counts(rng: np.random.Generator, n_docs: int, n_words: int) -> np.ndarray:
     """Sparse, Zipf-like integer counts: most entries 0, frequent words in many rows."""
     rate = 3.0 / np.arange(1, n_words + 1) ** 0.8
@@ -198,7 +235,22 @@ def _tfidf_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("01.tfidf", tfidf.tfidf, cases=_tfidf_cases, hints=[])
+exercise("01.tfidf", tfidf.tfidf, cases=_tfidf_cases, hints=[
+    "Follow the formulas of the text in order: how many documents contain each word (its "
+    "document frequency $\\mathrm{df}$), one idf weight per word from that, each count times "
+    "its word's weight, and finally every row scaled to length 1.",
+    "Document frequency counts documents, not occurrences: a word used 3 times in a single "
+    "document has df 1. `counts > 0` is a True/False matrix of the same shape; summing it down "
+    "the columns (over the documents: axis 0) gives df, one number per word. $n$ is the number "
+    "of documents, the number of rows. The idf vector, shape (V,), multiplies the (n_docs, V) "
+    "counts row by row through broadcasting.",
+    "The steps: a float array (`np.asarray(counts, dtype=float)`), and new arrays from there on "
+    "(an in-place `*=` would change the caller's counts); "
+    "df from `(counts > 0).sum(axis=0)`; idf with `np.log`, the natural logarithm, and the two "
+    "ones of the formula; multiply; then divide each row by its L2 norm "
+    "(`np.linalg.norm(..., axis=1, keepdims=True)`), but only where the norm is non-zero: "
+    "`np.divide` with `out=np.zeros_like(...)` and `where=norms > 0` does that.",
+])
 
 
 @mistake("01.tfidf", "This is the unsmoothed IDF, ln(n / df) + 1. scikit-learn's default "
@@ -249,6 +301,8 @@ def _tfidf_n_is_vocab(counts):
     return _l2_rows(counts * (np.log((1 + counts.shape[1]) / (1 + df)) + 1))
 
 
+# Counting df along axis=1 (one value per document) gives exactly this output too: a
+# constant factor per row cancels in the L2 normalisation. This hint covers both.
 @mistake("01.tfidf", "The IDF has no effect: idf must be one value per word (column), "
          "df = (counts > 0).sum(axis=0), and the counts multiplied by it before normalising.")
 def _tfidf_no_idf(counts):
@@ -291,6 +345,9 @@ def _tfidf_nan_rows(counts):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
+# ---------------------------------------------------------------------------
+# 01.cosine_similarity
+# ---------------------------------------------------------------------------
 def _cosine_cases(rng: np.random.Generator) -> list[Case]:
     a = np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0]])
     b = np.array([[2.0, 0.0, 4.0], [1.0, 1.0, 0.0]])
@@ -309,7 +366,18 @@ def _cosine_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("01.cosine_similarity", tfidf.cosine_similarity_matrix, cases=_cosine_cases, hints=[])
+exercise("01.cosine_similarity", tfidf.cosine_similarity_matrix, cases=_cosine_cases, hints=[
+    "The cosine only cares about directions. Once every row of A and every row of B has length "
+    "1, the cosine of two rows is simply their dot product.",
+    "Scale each row to length 1: divide it by its L2 norm, and leave all-zero rows at zero (as "
+    "`tfidf` does). Then all n × m dot products at once are one matrix product: an (n, d) "
+    "matrix times a (d, m) matrix gives (n, m).",
+    "Row norms: `np.linalg.norm(X, axis=1, keepdims=True)` has shape (n, 1), so dividing "
+    "broadcasts along each row. Guard the zero rows with `np.divide(X, norms, "
+    "out=np.zeros_like(X), where=norms > 0)`, for A and for B (as float arrays, new ones: do "
+    "not overwrite the inputs), then multiply the normalised A by the transpose (`.T`) of the "
+    "normalised B with `@`.",
+])
 
 
 @mistake("01.cosine_similarity", "This is the plain dot product A @ B.T: divide each row of A and "
@@ -342,6 +410,9 @@ def _cosine_nan(A, B):
     return (A / np.linalg.norm(A, axis=1, keepdims=True)) @ (B / np.linalg.norm(B, axis=1, keepdims=True)).T
 
 
+# ---------------------------------------------------------------------------
+# 01.search
+# ---------------------------------------------------------------------------
 def _search_cases(rng: np.random.Generator) -> list[Case]:
     docs = np.array([[1.0, 0.0, 0.0, 1.0],
                      [0.0, 1.0, 1.0, 0.0],
@@ -372,7 +443,18 @@ def _search_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("01.search", tfidf.search, cases=_search_cases, rtol=0.0, atol=1e-6, hints=[])
+exercise("01.search", tfidf.search, cases=_search_cases, rtol=0.0, atol=1e-6, hints=[
+    "Score every document against the query with the cosine (you have written that function), "
+    "rank the documents by score, best first, and keep the first k of the ranking.",
+    "You need the documents' positions (row indices) in order of decreasing score, not the "
+    "sorted scores. `np.argsort` gives positions in *ascending* order; sorting the negated scores "
+    "puts the best first, and a *stable* sort keeps equal scores in index order (NumPy's "
+    "default sort does not promise that). `cosine_similarity_matrix` takes matrices: the query "
+    "of shape (V,) becomes a (1, V) matrix, and row 0 of the result holds the scores.",
+    "`query_vec[None, :]` is the (1, V) query; `cosine_similarity_matrix(...)[0]` the (n_docs,) "
+    "scores; `np.argsort(-scores, kind=\"stable\")` the ranking. Slicing its first k entries also "
+    "handles k = 0 and k larger than the number of documents.",
+])
 
 
 def _cos_scores(query_vec, doc_matrix):
@@ -427,3 +509,117 @@ def _search_unstable(query_vec, doc_matrix, k):
          "kind='stable')[:k] so that ties keep the lower index first.")
 def _search_reversed_ties(query_vec, doc_matrix, k):
     return np.argsort(_cos_scores(query_vec, doc_matrix), kind="stable")[::-1][:k]
+
+
+# ---------------------------------------------------------------------------
+# 01.cosine_grad (a derivation, graded numerically)
+# ---------------------------------------------------------------------------
+def _cosine(a, b) -> float:
+    """cos(a, b) of two 1-D vectors, by the reference ``cosine_similarity_matrix``."""
+    return float(cosine_similarity_matrix(np.asarray(a)[None, :], np.asarray(b)[None, :])[0, 0])
+
+
+def cosine_grad(a, b) -> np.ndarray:
+    """The gradient of cos(a, b) with respect to ``a``, by central differences.
+
+    The grader of the derivation exercise: no formula (that would be the answer), but the
+    definition of the derivative applied to ``tfidf.cosine_similarity_matrix``, in float64.
+    a, b: non-zero 1-D arrays of the same length d. Returns a float64 array of shape (d,).
+    """
+    return numerical_gradients(_cosine, (a, b), wrt=[0])[0]
+
+
+def _cosine_grad_cases(rng: np.random.Generator) -> list[Case]:
+    # No zero vector: the cosine has no direction to differentiate there.
+    cases = [
+        Case((np.array([1.0, 0.0]), np.array([1.0, 1.0])), label="45 degrees apart"),
+        Case((np.array([2.0, 0.0]), np.array([0.0, 3.0])), label="perpendicular vectors: cos = 0"),
+        Case((np.array([1.0, 2.0]), np.array([2.0, 4.0])), label="the same direction: cos = 1, its maximum"),
+        Case((np.array([1.0, 2.0]), np.array([-1.0, -2.0])), label="opposite directions: cos = -1, its minimum"),
+        Case((np.array([10.0, 0.0]), np.array([1.0, 1.0])), label="a ten times longer than in the first case"),
+        Case((np.array([1.0, 0.0]), np.array([100.0, 100.0])), label="b a hundred times longer"),
+        Case((np.array([1.0, 2.0, 2.0]), np.array([2.0, 0.0, 1.0])), label="three dimensions"),
+        Case((np.array([1, 0, 3]), np.array([2, 2, 0])), label="integer entries"),
+    ]
+    for i in range(4):
+        dim = int(rng.integers(3, 50))
+        cases.append(Case((float(rng.uniform(0.5, 5.0)) * rng.standard_normal(dim),
+                           float(rng.uniform(0.5, 5.0)) * rng.standard_normal(dim)),
+                          label=f"random vectors {i + 1} ({dim} dims)"))
+    counts = _random_counts(rng, 2, 40).astype(float) + np.eye(2, 40)   # no all-zero row
+    cases.append(Case((counts[0], counts[1]), label="two count vectors, as in bag of words"))
+    return cases
+
+
+# Central differences in float64 are good to about 1e-10 here, far below what any mistake gets wrong.
+exercise("01.cosine_grad", cosine_grad, cases=_cosine_grad_cases, rtol=1e-5, atol=1e-7, hints=[
+    "The cosine is a quotient, $\\cos(a, b) = \\frac{a \\cdot b}{\\lVert a \\rVert\\, \\lVert b \\rVert}$, "
+    "and when $a$ moves, both the dot product and the length $\\lVert a \\rVert$ change "
+    "($\\lVert b \\rVert$ is a constant). Differentiate it as a product, "
+    "$(a \\cdot b) \\times \\lVert a \\rVert^{-1}$ divided by $\\lVert b \\rVert$.",
+    "The pieces: $\\nabla_a (a \\cdot b) = b$, and from notebook 00, "
+    "$\\nabla_a \\lVert a \\rVert = a / \\lVert a \\rVert$, so by the chain rule "
+    "$\\nabla_a \\lVert a \\rVert^{-1} = -a / \\lVert a \\rVert^3$. Combine them with the product rule, "
+    "then write the result using $\\cos(a, b)$. Sanity check: the gradient is 0 when "
+    "$b = 2a$, where the cosine is at its maximum.",
+    "The result has two terms: $b$ divided by both lengths, minus $\\cos(a, b)$ times $a$ divided "
+    "by $\\lVert a \\rVert^2$. In NumPy: float arrays, the two lengths (`np.linalg.norm`), the "
+    "cosine from `a @ b`, then one line for the gradient, an array of shape (d,) like $a$.",
+])
+
+
+def _cos_parts(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    return a, b, na, nb, a @ b / (na * nb)
+
+
+@mistake("01.cosine_grad", "You treated |a| as a constant: b / (|a| |b|) is only the derivative of "
+         "the numerator. The length of a changes when a moves, and its derivative adds a second "
+         "term (the gradient should be 0 when b = 2a, where cos is at its maximum).")
+def _cosine_grad_norm_constant(a, b):
+    a, b, na, nb, _ = _cos_parts(a, b)
+    return b / (na * nb)
+
+
+@mistake("01.cosine_grad", "You returned b, the gradient of the dot product a . b. The cosine also "
+         "divides by both lengths, and |a| changes with a: differentiate the quotient.")
+def _cosine_grad_dot_only(a, b):
+    return np.asarray(b, dtype=float).copy()
+
+
+@mistake("01.cosine_grad", "The second term has the wrong power of |a|: the derivative of 1/|a| "
+         "is -a/|a|^3, so the term is cos(a, b) * a / |a|^2, not cos(a, b) * a / |a|.")
+def _cosine_grad_wrong_power(a, b):
+    a, b, na, nb, cos = _cos_parts(a, b)
+    return b / (na * nb) - cos * a / na
+
+
+@mistake("01.cosine_grad", "The second term has the wrong sign: the derivative of 1/|a| is "
+         "negative (-a/|a|^3), so the cos(a, b) * a / |a|^2 term is subtracted.")
+def _cosine_grad_plus(a, b):
+    a, b, na, nb, cos = _cos_parts(a, b)
+    return b / (na * nb) + cos * a / na ** 2
+
+
+@mistake("01.cosine_grad", "That is the gradient with respect to b (the roles of a and b are "
+         "swapped). Differentiate with respect to a, the first argument; b stays fixed.")
+def _cosine_grad_wrt_b(a, b):
+    a, b, na, nb, cos = _cos_parts(a, b)
+    return a / (na * nb) - cos * b / nb ** 2
+
+
+@mistake("01.cosine_grad", "Off by a factor |a|: b/|b| - cos(a, b) a/|a| is the gradient with "
+         "respect to the unit vector a/|a|. Moving a itself turns it |a| times more slowly: "
+         "divide by |a|.")
+def _cosine_grad_unit_vectors(a, b):
+    a, b, na, nb, cos = _cos_parts(a, b)
+    return b / nb - cos * a / na
+
+
+@mistake("01.cosine_grad", "The second term lacks its factor cos(a, b): the derivative of 1/|a| "
+         "is multiplied by the dot product a . b (divided by |b|), which makes it "
+         "cos(a, b) * a / |a|^2.")
+def _cosine_grad_no_cos(a, b):
+    a, b, na, nb, _ = _cos_parts(a, b)
+    return b / (na * nb) - a / na ** 2
