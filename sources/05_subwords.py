@@ -25,18 +25,18 @@
 # 1. list the character n-grams fastText uses for a word, with its boundary markers;
 # 2. hash an n-gram into one of a fixed number of buckets exactly as fastText and gensim
 #    do (32-bit FNV-1a), and say why hashing is used and what a collision costs;
-# 3. build the vector of a word never seen in training from its n-gram vectors, and train
-#    fastText (embedlab's PyTorch version next to gensim's) on a real corpus;
+# 3. build the vector of a word never seen in training from its n-gram vectors, derive
+#    the gradient that trains those n-gram vectors, and train fastText (embedlab's
+#    PyTorch version next to gensim's) on a real corpus;
 # 4. learn byte-pair-encoding (BPE) merges from word counts, and compare BPE with
 #    WordPiece, the tokenizer of BERT (notebook 07).
 #
 # **Prerequisites.** Notebook 03 (skip-gram with negative sampling: fastText reuses all
 # of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
 #
-# **Time.** About 75 minutes to read and do the four exercises. Running every cell takes
-# about 30 seconds on a 2-core laptop CPU (up to a minute when it is busy with other
-# work; most of it training two fastText models), under 1 GB of memory; no GPU, no
-# internet.
+# **Time.** About 90 minutes to read and do the five exercises. Running every cell took
+# 24 s on two otherwise idle AMD EPYC cores (most of it training two fastText models; a
+# busy machine is slower), under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** A third of the course corpus slice (about 344,000 words of dictionary
 # definitions, the King James Bible, Jane Austen, fortune cookies and a little Wikipedia;
@@ -118,18 +118,20 @@ for w in ["affords", "agitated", "agrees"]:
 # ### Exercise 05.char_ngrams
 #
 # Write `char_ngrams(word, min_n, max_n)`. List every occurrence (in *banana*, `ana`
-# counts twice); the order does not matter to the check.
+# counts twice); the order does not matter to the check. `embedlab.hint(char_ngrams)`
+# gives a hint if you are stuck, a little more on each call.
 
 # %%
 def char_ngrams(word, min_n=3, max_n=6):
-    """All character n-grams of "<" + word + ">" with min_n <= n <= max_n.
+    """All character n-grams of "<" + word + ">" whose length n is in min_n..max_n.
 
-    word: a str. Returns a list of str, repeats included (e.g. "ana" twice for "banana").
-    When the whole marked word has at most max_n characters, it is one of the n-grams.
+    word: a str (possibly empty, possibly non-ASCII: n counts characters, not bytes).
+    min_n, max_n: ints, 2 <= min_n <= max_n; both lengths are included.
+    Returns a list of str, every occurrence included ("ana" twice for "banana"), in any
+    order. When the whole marked word has at most max_n characters ("<the>"), it is
+    one of the n-grams.
     """
     ### BEGIN SOLUTION
-    #> Add the markers, then for each start position i and each length n from min_n to
-    #> max_n (both included), keep marked[i:i+n] if it does not run past the end.
     marked = "<" + word + ">"
     grams = []
     for i in range(len(marked)):
@@ -171,30 +173,38 @@ assert len(the_grams) == 6 and "<the>" in the_grams, f"the text says 'the' has 6
 # Instead of a dictionary of n-grams, fastText **hashes** each n-gram into one of
 # `bucket` rows (2,000,000 by default) of an n-gram matrix. Any string maps to some row,
 # with no dictionary to store; the price is **collisions**: unrelated n-grams that land
-# in the same row share one vector. With 2 million rows they are rare; with 20,000 rows
-# (try it below) almost every n-gram shares its row.
+# in the same row share one vector. The fewer the rows, the more n-grams share theirs
+# (we count them below).
 #
-# The hash is 32-bit **FNV-1a**: start from the offset basis 2166136261; for each byte,
-# XOR it in, then multiply by the FNV prime 16777619, keeping the low 32 bits. One detail
-# matters for non-ASCII text: fastText's C++ code reads bytes as *signed* `char`, so a
-# byte ≥ 128 (every byte of *é* in UTF-8) enters the XOR as `byte | 0xFFFFFF00`. gensim
-# copies that exactly, so vectors trained by either can be loaded by the other.
+# The hash is 32-bit **FNV-1a** (Fowler, Noll and Vo), a convention you cannot derive,
+# so here it is:
+#
+# ```text
+# h = 2166136261                      (the 32-bit "offset basis")
+# for each byte b of the data, in order:
+#     h = h XOR b
+#     h = (h × 16777619) mod 2^32     (the 32-bit "FNV prime"; keep the low 32 bits)
+# ```
+#
+# One detail matters for non-ASCII text: fastText's C++ code reads bytes as *signed*
+# `char`, so a byte ≥ 128 (every byte of *é* in UTF-8) enters the XOR as the 32-bit
+# pattern of a negative number, `byte | 0xFFFFFF00`. gensim copies that exactly, so
+# vectors trained by either can be loaded by the other.
 #
 # ### Exercise 05.fnv_hash
 #
 # Write `fnv_hash(data)` for a `bytes` object (an n-gram encoded with
-# `ngram.encode("utf-8")`). Iterating over `bytes` gives ints from 0 to 255.
+# `ngram.encode("utf-8")`).
 
 # %%
 def fnv_hash(data):
-    """32-bit FNV-1a hash of data (bytes), as fastText and gensim compute it.
+    """32-bit FNV-1a hash of data, exactly as fastText and gensim compute it.
 
-    h = 2166136261; for each byte b: if b >= 128, b = b | 0xFFFFFF00 (a signed char);
-    h = h XOR b; h = (h * 16777619) & 0xFFFFFFFF. Returns an int in [0, 2**32).
+    data: a bytes object (iterating over it gives ints from 0 to 255), possibly empty.
+    Bytes >= 128 count as fastText's signed chars (see above). Returns a Python int in
+    [0, 2**32); the empty input gives the offset basis itself.
     """
     ### BEGIN SOLUTION
-    #> Loop over the bytes; sign-extend bytes >= 128, XOR into h, multiply by the prime,
-    #> and mask with & 0xFFFFFFFF after each multiplication.
     h = 2166136261
     for b in data:
         if b >= 128:
@@ -231,29 +241,42 @@ assert ours_buckets == ft_ngram_hashes("café", 3, 6, 2_000_000), \
 
 # %% [markdown]
 # How many of the n-grams of our training text collide, for a few numbers of buckets?
+# An n-gram *shares its row* when at least one other n-gram hashes to the same row.
 
 # %%
+from collections import Counter
+
 distinct_grams = {g for w in counts for g in char_ngrams(w)}
+gram_hashes = [fnv_hash(g.encode("utf-8")) for g in distinct_grams]
 print(f"{len(distinct_grams):,} distinct n-grams in {len(counts):,} distinct words")
-for bucket in [2_000_000, 200_000, 20_000]:
-    rows = {fnv_hash(g.encode("utf-8")) % bucket for g in distinct_grams}
-    print(f"bucket = {bucket:>9,}: {len(rows):>7,} rows used; {1 - len(rows) / len(distinct_grams):.0%} of the n-grams share a row")
+collisions = {}
+for bucket in [2_000_000, 200_000, 100_000, 20_000]:
+    grams_per_row = Counter(h % bucket for h in gram_hashes)      # row -> how many n-grams use it
+    sharing = sum(c for c in grams_per_row.values() if c >= 2)    # n-grams whose row holds another one
+    collisions[bucket] = (len(grams_per_row), sharing / len(distinct_grams))
+    print(f"bucket = {bucket:>9,}: {len(grams_per_row):>7,} rows used, "
+          f"{len(distinct_grams) / len(grams_per_row):5.2f} n-grams per used row; "
+          f"{sharing / len(distinct_grams):6.1%} of the n-grams share their row")
 
 
 # %% tags=["expect"]
 assert round(len(distinct_grams), -4) == 210_000, f"the text says about 210,000 distinct n-grams, the notebook printed {len(distinct_grams):,}"
-gram_hashes = [fnv_hash(g.encode("utf-8")) for g in distinct_grams]
-for bucket, claimed in [(2_000_000, 5), (200_000, 38), (20_000, 90)]:
-    shared = 1 - len({h % bucket for h in gram_hashes}) / len(distinct_grams)
-    assert round(100 * shared) == claimed, f"the text says {claimed} % share a row with {bucket:,} buckets, the notebook printed {shared:.0%}"
+for _bucket, _claimed in [(2_000_000, 10.1), (200_000, 64.8), (100_000, 87.7), (20_000, 100.0)]:
+    _share = collisions[_bucket][1]
+    assert round(100 * _share, 1) == _claimed, f"the text says {_claimed} % share their row with {_bucket:,} buckets, the notebook printed {_share:.1%}"
+assert collisions[20_000][1] < 1 and collisions[20_000][0] == 19_999, \
+    f"the text says all but a handful of n-grams share a row, and 19,999 rows are used, with 20,000 buckets; the notebook printed {collisions[20_000]}"
 
 # %% [markdown]
-# About 210,000 distinct n-grams: with 2,000,000 buckets 5 % of them share their row
-# with another n-gram, with 200,000 buckets 38 %, with 20,000 buckets 90 %. Collisions
-# add noise but rarely hurt much: a row shared by a frequent and a rare n-gram mostly
-# learns the frequent one.
-# We train with 100,000 buckets below to keep memory small (100,000 × 50 floats = 20 MB
-# instead of 400 MB).
+# About 210,000 distinct n-grams. With 2,000,000 buckets, 10.1 % of them share their row
+# with at least one other n-gram; with 200,000 buckets (about one row per n-gram) 64.8 %;
+# with 100,000, 87.7 %; with 20,000, 100.0 % (all but a handful: 19,999 of the 20,000
+# rows hold about 10 n-grams each). Collisions add noise but rarely hurt much: a row
+# shared by a frequent and a rare n-gram mostly learns the frequent one, and a word
+# averages dozens of rows, so one shared row moves it little. We train with 100,000 buckets below to
+# keep memory small (100,000 × 50 floats = 20 MB instead of 400 MB), so most n-grams
+# share their row there; a large corpus with millions of distinct n-grams would need
+# gensim's 2,000,000.
 #
 # ## 4. A word's vector, and the vector of an unseen word
 #
@@ -271,15 +294,15 @@ for bucket, claimed in [(2_000_000, 5), (200_000, 38), (20_000, 90)]:
 
 # %%
 def oov_vector(word, ngram_vectors, min_n=3, max_n=6):
-    """Vector of an unseen word: the mean of its n-gram rows.
+    """Vector of an unseen word: the mean of the rows its n-grams hash to.
 
-    ngram_vectors: (bucket, d) float array. n-gram g lives in row
-    fnv_hash(g.encode("utf-8")) % bucket. Returns a (d,) float array; a repeated n-gram
-    counts twice; a word with no n-gram gets np.zeros(d).
+    word: a str. ngram_vectors: (bucket, d) float array, one row per bucket; the row of
+    n-gram g is its FNV-1a hash (of g's UTF-8 bytes) modulo bucket, the number of rows.
+    min_n, max_n: the n-gram lengths, as in char_ngrams. Returns a (d,) float array: the
+    mean over the word's n-grams, an n-gram that occurs twice (or two n-grams in one
+    bucket) counting twice; a word with no n-gram at all gets zeros.
     """
     ### BEGIN SOLUTION
-    #> Hash each n-gram of char_ngrams(word, min_n, max_n) to a row (% the number of rows),
-    #> then average those rows; return zeros when there is no n-gram.
     ngram_vectors = np.asarray(ngram_vectors, dtype=float)
     bucket = ngram_vectors.shape[0]
     rows = [fnv_hash(g.encode("utf-8")) % bucket for g in char_ngrams(word, min_n, max_n)]
@@ -293,15 +316,120 @@ def oov_vector(word, ngram_vectors, min_n=3, max_n=6):
 check(oov_vector)
 
 # %% [markdown]
-# ## 5. Training fastText: ours and gensim's, side by side
+# ## 5. Training fastText
 #
 # Training is skip-gram with negative sampling, exactly as in notebook 03 (the same
 # vocabulary, subsampling, dynamic window, noise distribution and learning-rate decay:
 # `embedlab.fasttext` imports them from `embedlab.word2vec`). One thing changes: the
-# centre word's input vector is the **mean of its subword rows**, and the gradient of
-# that vector is added to **every** one of those rows (fastText adds the full gradient
-# to each row rather than dividing it by their number). So each training pair also
-# trains the n-grams *friend*, *iend*, ... shared with other words.
+# centre word's input vector $v$ is the **mean of its bag of rows**, its own row and its
+# n-gram rows. embedlab keeps all of them in one input matrix $E$ (rows $0 \ldots V-1$ for
+# the words, then one row per bucket), and a bag is a list of row numbers
+# (`embedlab.fasttext.subword_table` makes them). The loss of a batch of $B$ training
+# pairs is notebook 03's, with each $v_b$ now a mean:
+#
+# $$L = \frac{1}{B} \sum_{b=1}^{B} \Big[ -\log \sigma(v_b \cdot p_b) - \sum_{j=1}^{k} \log \sigma(-v_b \cdot n_{bj}) \Big], \qquad v_b = \operatorname{mean}\big(E[\text{bag}_b]\big),$$
+#
+# where $p_b$ is the output vector of pair $b$'s true context word and $n_{b1} \ldots
+# n_{bk}$ those of its $k$ noise words (`embedlab.fasttext.subword_sgns_loss` computes it).
+# Training moves every row of $E$ that is in some bag. Which way, and how far?
+#
+# ### Exercise 05.subword_grad: a derivation
+#
+# Work out $\partial L / \partial E$ on paper, then write it as `subword_grad`. Nothing
+# below gives the formula away: `check` compares your answer with a *numerical* gradient
+# of the loss, the change in $L$ when each entry of $E$ is nudged up and down by
+# $10^{-6}$ (`embedlab.gradcheck`), so any correct way of computing it passes. Mind a
+# row that appears twice in one bag (the *ana* of *banana*, or two n-grams in one
+# bucket), or in the bags of two pairs.
+
+# %%
+def subword_grad(bags, input_matrix, pos, neg):
+    """Gradient of the batch loss L above with respect to the whole input matrix.
+
+    bags: a list of B lists of row numbers (ints), one per training pair: the rows whose
+    mean is that pair's centre vector. A row may be twice in a bag, or in several bags;
+    every bag has at least one row.
+    input_matrix: (R, d) float array. pos: (B, d) float array, the output vectors of the
+    true context words. neg: (B, k, d) float array, those of k noise words per pair.
+    Returns dL/d input_matrix as an (R, d) float array (numpy, or a torch tensor); a row
+    that is in no bag gets zeros.
+    """
+    ### BEGIN SOLUTION
+    E = np.asarray(input_matrix, dtype=float)
+    pos, neg = np.asarray(pos, dtype=float), np.asarray(neg, dtype=float)
+    centres = np.stack([E[bag].mean(axis=0) for bag in bags])           # (B, d): the v_b
+    pos_score = (centres * pos).sum(axis=1)                             # (B,)
+    neg_score = np.einsum("bd,bkd->bk", centres, neg)                   # (B, k)
+    sigmoid = lambda x: 1 / (1 + np.exp(-x))
+    # dL/dv_b: notebook 03's gradient of one pair's loss, divided by B for the batch mean
+    grad_v = (-(1 - sigmoid(pos_score))[:, None] * pos
+              + np.einsum("bk,bkd->bd", sigmoid(neg_score), neg)) / len(bags)
+    grad = np.zeros_like(E)
+    for b, bag in enumerate(bags):
+        for row in bag:                                                 # a repeated row: its share each time
+            grad[row] += grad_v[b] / len(bag)
+    return grad
+    ### END SOLUTION
+
+
+# %%
+check(subword_grad)
+
+# %% [markdown]
+# Here is what you derived, on the bag of *banana*: its own row 0, then its 18 n-grams
+# hashed into 100 buckets (rows 1 to 100). Every row of the bag gets the same vector,
+# $\partial L / \partial v$, scaled by its share of the mean.
+
+# %%
+from embedlab.fasttext import ngram_hashes, subword_table
+from embedlab.word2vec import sgns_grad
+
+subword_grad = embedlab.yours_or_reference(subword_grad)
+banana_bag = subword_table(["banana"], bucket=100, offset=1, include_word=True)[1].tolist()
+demo_rng = np.random.default_rng(0)
+demo_E = demo_rng.normal(scale=0.3, size=(101, 4))
+demo_pos, demo_neg = demo_rng.normal(scale=0.3, size=(1, 4)), demo_rng.normal(scale=0.3, size=(1, 5, 4))
+demo_G = np.asarray(subword_grad([banana_bag], demo_E, demo_pos, demo_neg), dtype=float)
+grad_v = sgns_grad(demo_E[banana_bag].mean(axis=0, keepdims=True), demo_pos, demo_neg).numpy()[0]
+shares = {row: float(demo_G[row] @ grad_v / (grad_v @ grad_v)) for row in dict.fromkeys(banana_bag)}
+row_of = dict(zip(char_ngrams("banana"), (1 + h for h in ngram_hashes("banana", bucket=100))))
+print(f"a bag of {len(banana_bag)} entries over {len(shares)} distinct rows")
+for gram in ["ana", "<ban", "anana", "nan"]:
+    print(f"  the row of {gram!r:8} gets {shares[row_of[gram]]:.4f} of dL/dv = {banana_bag.count(row_of[gram])}/{len(banana_bag)}")
+print("  rows outside the bag get", "zeros" if not np.delete(demo_G, list(shares), axis=0).any() else "NOT zeros")
+
+
+# %% tags=["expect"]
+assert len(banana_bag) == 19 and len(shares) == 17, f"the text says a bag of 19 entries over 17 rows, the notebook printed {len(banana_bag)} and {len(shares)}"
+assert row_of["<ban"] == row_of["anana"] and banana_bag.count(row_of["ana"]) == 2, \
+    "the text says 'ana' is twice in the bag, and '<ban' and 'anana' share a bucket"
+for _row, _share in shares.items():
+    _times = banana_bag.count(_row)
+    assert abs(_share - _times / 19) < 1e-6, f"the text says each row gets (times in the bag)/19 of dL/dv, row {_row} got {_share:.4f}"
+    assert np.allclose(demo_G[_row], _share * grad_v, atol=1e-9), "the text says every row of the bag gets a multiple of dL/dv"
+assert not np.delete(demo_G, list(shares), axis=0).any(), "the text says rows outside the bag get zeros"
+
+# %% [markdown]
+# The mean spreads $\partial L / \partial v$ over the bag's $n$ entries, $1/n$ each: row
+# $r$ of $E$ gets $\sum_b \frac{m_{br}}{n_b} \frac{\partial L}{\partial v_b}$, where
+# $m_{br}$ is how many times $r$ is in bag $b$. In *banana*'s bag the row of *ana* gets
+# 2/19 (the n-gram occurs twice), so does the row that `<ban` and `anana` share (a
+# collision: two n-grams, one row), every other row 1/19, and rows outside every bag
+# nothing.
+#
+# fastText's training does **not** follow this gradient exactly: Facebook's fastText
+# (and gensim, and `train_fasttext`) add the *whole* $-\text{lr} \cdot \partial \ell /
+# \partial v$ to every entry of the bag, $n$ times the gradient's share (its supervised
+# classifier divides by $n$; its word vectors do not). The point of that choice: when
+# each of the $n$ rows moves by the same step, their mean $v$ moves by that step too,
+# the step word2vec would give the word's own vector (for distinct rows); the true
+# gradient would move $v$ only $1/n$ as far (about 1/50 for a long word). It is a larger learning rate for
+# subword rows, and it is still a descent direction for each pair.
+# (`tests/test_fasttext.py` checks our update against autograd's gradient, times $n$.)
+# So each training pair also trains the n-grams *friend*, *iend*, ... that
+# *unfriendliness* shares with other words.
+#
+# ### Ours and gensim's, side by side
 #
 # `embedlab.fasttext.train_fasttext` is batched PyTorch (pass `device="cuda"` on a GPU);
 # `gensim.models.FastText` is the library people use. Same settings for both:
@@ -341,28 +469,31 @@ for name, seconds, wps, ws, an in rows:
 # %% tags=["expect"]
 (_, _, _, ours_ws, ours_an), (_, _, _, gensim_ws, gensim_an) = rows
 assert round(ours_ws, 2) == 0.12, f"the text says WordSim-353 0.12 for ours, the notebook printed {ours_ws:.3f}"
-assert round(gensim_ws, 2) == 0.12, f"the text says WordSim-353 0.12 for gensim, the notebook printed {gensim_ws:.3f}"
 assert round(100 * ours_an, 1) == 5.8, f"the text says 5.8 % of the analogies for ours, the notebook printed {ours_an:.1%}"
-assert round(100 * gensim_an, 1) == 4.2, f"the text says 4.2 % of the analogies for gensim, the notebook printed {gensim_an:.1%}"
+# gensim's numbers move with its version: the text gives its range over seeds.
+assert 0.09 <= gensim_ws <= 0.15, f"the text says gensim's WordSim-353 is within 0.09 to 0.15, the notebook printed {gensim_ws:.3f}"
+assert 0.04 <= gensim_an <= 0.055, f"the text says gensim gets 4 % to 5.5 % of the analogies, the notebook printed {gensim_an:.1%}"
 
 # %% [markdown]
 # (words/s counts the *effective* words, those left after subsampling drops frequent
 # words, as gensim counts them.)
 #
-# Both learn vectors of about the same (modest) quality from the same text: you should
-# see a WordSim-353 Spearman correlation of **0.12** for both, and **5.8 %** (ours) and
-# **4.2 %** (gensim) of the analogies right (a third of a million words is little;
-# notebook 03 trained on three times more). Both models are deterministic here, so these
-# numbers come back on every run. (With `workers=2` gensim is faster but its scores
-# vary: in our runs WordSim-353 0.08 to 0.12 and 4.4 % to 4.9 % of the analogies.)
-# Compiled gensim updating one pair at a time is usually faster than our batched tensor
-# operations on one thread; read the times in the table: they depend on your machine and
-# on what else it is running.
-# The script `benchmarks/fasttext_oov.py` of the course repository compares both on the
-# full 7.7M-word corpus (5 epochs,
-# 100 dimensions): there ours reaches a WordSim-353 correlation of 0.63 and 67 % of the
-# analogies (gensim: 0.60 and 65 %), and 300 words deleted from the training text find a
-# word of the same stem among their 10 nearest neighbours 77 % of the time (gensim: 72 %).
+# You should see a WordSim-353 Spearman correlation of **0.12** for ours and **5.8 %** of
+# the analogies right, and for gensim numbers within its usual range over seeds (0.09 to
+# 0.15, and 4 % to 5.5 %). Both models are deterministic here, so their numbers come
+# back on every run, but another seed gives other numbers. Over 10 seeds
+# (`benchmarks/fasttext_oov.py`, `docs/benchmarks.md`, section
+# fastText), WordSim-353 is 0.117 ± 0.020 for ours and 0.117 ± 0.016 for gensim: a
+# **tie**, so whatever the two numbers above are, their difference means nothing. On the
+# analogies ours is ahead, 5.8 ± 0.3 % against 4.8 ± 0.4 %: a gap of one point, about
+# three times either standard deviation, but on tiny numbers (a third of a million words
+# is little; notebook 03 trained on three times more). Compiled gensim updating one pair
+# at a time is usually faster than our batched tensor operations on one thread; read the
+# times in the table as those of your machine and of what else it is running.
+# On the full 7.7M-word corpus (5 epochs, 100 dimensions) both reach a WordSim-353
+# correlation of about 0.6 and about two thirds of the analogies, and words deleted from
+# the training text find a word of their stem among their 10 nearest neighbours about
+# three times in four: see docs/benchmarks.md for the figures and their spread.
 #
 # Our vectors equal gensim's composition exactly: given gensim's trained matrices,
 # `FastTextModel` returns gensim's vectors, for known and unknown words alike:
@@ -418,31 +549,32 @@ for name in ["ours", "gensim"]:
     assert nb["kingdoms", name][0] == "kingdom", f"the text says kingdoms finds kingdom first in {name}, the notebook printed {nb['kingdoms', name]}"
     for w in ["geography", "etymology"]:
         assert w in nb["microbiology", name], f"the text says microbiology finds {w} in {name}, the notebook printed {nb['microbiology', name]}"
-for name, words in [("ours", ["uneasiness", "eagerness", "selfishness", "endless", "restless"]),
-                    ("gensim", ["awareness", "likeness", "sweetness"])]:
-    for w in words:
-        assert w in nb["unfriendliness", name], f"the text says unfriendliness finds {w} in {name}, the notebook printed {nb['unfriendliness', name]}"
+for w in ["uneasiness", "eagerness", "selfishness", "endless", "restless"]:
+    assert w in nb["unfriendliness", "ours"], f"the text says unfriendliness finds {w} in ours, the notebook printed {nb['unfriendliness', 'ours']}"
+assert sum(w.endswith("ness") for w in nb["unfriendliness", "gensim"]) >= 2, \
+    f"the text says unfriendliness finds other -ness words in gensim's too, the notebook printed {nb['unfriendliness', 'gensim']}"
 assert nb["freindship", "ours"][0] == "scholarship", f"the text says freindship finds scholarship (first) in ours, the notebook printed {nb['freindship', 'ours']}"
-assert "friendship" not in nb["freindship", "ours"], f"the text says freindship does not find friendship, the notebook printed {nb['freindship', 'ours']}"
-assert "scholarship" not in nb["freindship", "gensim"] and nb["freindship", "gensim"][:2] == ["muzzle", "loosestrife"], \
-    f"the text says gensim finds noise only for freindship (muzzle, loosestrife...), the notebook printed {nb['freindship', 'gensim']}"
+for name in ["ours", "gensim"]:
+    assert "friendship" not in nb["freindship", name], f"the text says freindship does not find friendship, {name} printed {nb['freindship', name]}"
+assert "scholarship" not in nb["freindship", "gensim"], \
+    f"the text says gensim's list for freindship has no scholarship here, the notebook printed {nb['freindship', 'gensim']}"
 low = {key: s for key, found in top5.items() for _, s in found if round(s, 2) < 0.99}
 assert not low, f"the text says all the cosines print as 0.99 or 1.00, the notebook printed lower ones: {low}"
 
 # %% [markdown]
-# What to see (both models are deterministic here; with several worker threads gensim's
-# neighbours would change from run to run):
+# What to see (both models are deterministic here, but these are the neighbours of one
+# seed each: other seeds, or gensim with several worker threads, give other lists, so a
+# word that one model finds and the other misses says little about the two libraries):
 #
 # * *kingdoms* finds *kingdom* first in both: the shared n-grams `<kin`, `kingdo`,
 #   `ngdom` carry it.
-# * *unfriendliness* finds other *-ness* words (*uneasiness*, *eagerness*, *selfishness*
-#   in ours; *awareness*, *likeness*, *sweetness* in gensim's) and, in ours, *-less* words
-#   (*endless*, *restless*): the suffix n-grams `ness>`, `ess>`, `less` weigh a lot. (*friendliness* is not in this small vocabulary.)
+# * *unfriendliness* finds other *-ness* words in both (*uneasiness*, *eagerness*,
+#   *selfishness* in ours) and, in ours, *-less* words (*endless*, *restless*): the suffix
+#   n-grams `ness>`, `ess>`, `less` weigh a lot. (*friendliness* is not in this small vocabulary.)
 # * *microbiology* finds *geography* and *etymology* (the n-grams of *-ology*, *-logy*).
-# * *freindship* (a typo) finds *scholarship* in ours, then noise; in gensim's, noise
-#   only (*muzzle*, *loosestrife*...; with 2 worker threads gensim found *scholarship* in
-#   about 1 run in 4). The swapped letters break the n-grams of *friend*: typos inside a
-#   word hurt.
+# * *freindship* (a typo) finds *scholarship* in ours, then noise; gensim's list has
+#   neither *scholarship* nor *friendship* here. The swapped letters break the n-grams of
+#   *friend*: typos inside a word hurt.
 # * *dictionarylike* and *unhappily* get a mixed bag: with so little training, the many
 #   n-grams of a long word average out to a vague vector, and suffixes (`ion`, `ly>`) win.
 #
@@ -511,17 +643,16 @@ display(widgets.VBox([word_box, explore_out]))
 def bpe_merge_step(word_counts):
     """Find the most frequent adjacent pair of symbols and merge it in every word.
 
-    word_counts: dict {tuple of symbols: count}. A pair's frequency is the sum, over its
-    occurrences, of the count of the word it occurs in. Ties go to the alphabetically
-    first pair. Returns (best_pair, new_word_counts): in new_word_counts every occurrence
-    of best_pair, scanning each word left to right, is one symbol first + second
-    ("a a a" -> "aa a"). With no pair at all, returns (None, word_counts).
+    word_counts: dict {tuple of str symbols: int count}; do not change it.
+    A pair's frequency is the sum, over its occurrences, of the count of the word it
+    occurs in (a pair twice in one word counts twice). Ties go to the pair that comes
+    first in alphabetical order, comparing (first, second) tuples.
+    Returns (best_pair, new_word_counts), a tuple of two str and a new dict: in it every
+    occurrence of best_pair, scanning each word left to right, is one symbol
+    first + second ("a a a" -> "aa a"), and words that become the same tuple add their
+    counts. When no word has two symbols, returns (None, a copy of word_counts).
     """
     ### BEGIN SOLUTION
-    #> Count pairs with a dict: for each word and each (symbols[i], symbols[i+1]) add the
-    #> word's count. Pick the best with min(pairs, key=lambda p: (-pairs[p], p)). Then
-    #> rebuild each word, scanning left to right: when symbols i, i+1 are the pair, emit
-    #> the merged symbol and jump 2, else emit symbol i and move 1.
     pairs = {}
     for symbols, count in word_counts.items():
         for pair in zip(symbols, symbols[1:]):
@@ -697,6 +828,37 @@ for name in tokens_per_word:
 # (BERT's 30,000-token WordPiece vocabulary, learned on far more text, gets close to 1.2
 # tokens per word on English.)
 #
+# Is 1.51 against 1.53 a difference between the tokenizers, or luck of this sample of
+# text? The same count on four more samples of text neither tokenizer learned from:
+
+# %%
+per_sample = []
+for k in [1, 2, 4, 5, 7]:                       # docs[k::30]: never in docs[0::3], the training third
+    sample = {}
+    for doc in docs[k::30]:
+        for w in doc:
+            sample[w] = sample.get(w, 0) + 1
+    n_words = sum(sample.values())
+    bpe_tpw = sum(len(bpe.encode_word(w)) * c for w, c in sample.items()) / n_words
+    wp_tpw = sum(len(wordpiece.encode_word(w)) * c for w, c in sample.items()) / n_words
+    per_sample.append((bpe_tpw, wp_tpw))
+    print(f"sample docs[{k}::30], {n_words:,} words: BPE {bpe_tpw:.3f}, WordPiece {wp_tpw:.3f} tokens per word, "
+          f"difference {bpe_tpw - wp_tpw:.3f}")
+
+
+# %% tags=["expect"]
+_gaps = [b - w for b, w in per_sample]
+assert all(0.01 <= g <= 0.03 for g in _gaps), f"the text says WordPiece needs 0.01 to 0.03 fewer tokens per word on every sample, the notebook printed {_gaps}"
+_bpe_all = [b for b, _ in per_sample]
+assert min(_bpe_all) < 1.54 and max(_bpe_all) > 1.57, f"the text says BPE's count ranges from about 1.53 to 1.58 between samples, the notebook printed {_bpe_all}"
+
+# %% [markdown]
+# The samples differ from each other by more than the two tokenizers do (BPE from about
+# 1.53 to 1.58 tokens per word), but on every sample WordPiece needs 0.01 to 0.03 fewer:
+# a small difference, and a consistent one, on text of this kind with vocabularies of
+# this size. Neither is "better" for it: a transformer cares as much about which pieces
+# it gets as about how many.
+#
 # ## Summary
 #
 # * **Subwords** give rare, misspelled and never-seen words a representation, and let
@@ -705,8 +867,12 @@ for name in tokens_per_word:
 #   `<word>`), **hashed** with 32-bit FNV-1a into a fixed number of buckets; its vector is
 #   the **mean** of those rows (`nn.EmbeddingBag(mode="mean")`). Unseen words use the
 #   n-gram rows alone. Training is word2vec's skip-gram with negative sampling.
-# * Our PyTorch fastText and gensim's give vectors of the same quality, and the exact same
-#   n-grams, hashes and compositions.
+# * Through a mean, the gradient gives each entry of a word's bag $1/n$ of $\partial L /
+#   \partial v$ (a repeated row twice); fastText's update deliberately gives each the
+#   full step, $n$ times as much, so that $v$ moves as far as a word2vec vector would.
+# * Our PyTorch fastText and gensim's use exactly the same n-grams, hashes and
+#   compositions, and tie on WordSim-353 over seeds (ours gets a point more of the
+#   analogies on this small corpus).
 # * **BPE** learns merges of frequent symbol pairs (counted with word frequencies) and
 #   replays them in order; **WordPiece** encodes greedily, longest match first, with `##`
 #   continuations and `[UNK]` when stuck. Vocabulary size trades against sequence length.
@@ -734,8 +900,10 @@ for name in tokens_per_word:
 #
 # Memory is fixed in advance, no dictionary of millions of strings is stored, and any
 # new n-gram of any new word maps to a row at once. The cost is collisions: unrelated
-# n-grams that hash to the same row share one vector. With 2 million buckets that is a
-# small fraction; frequent n-grams dominate their row anyway, so the damage is small.
+# n-grams that hash to the same row share one vector. Our 210,000 n-grams in 2 million
+# buckets: one in ten shares its row; a large corpus has millions of distinct n-grams,
+# and then most do. The damage is small all the same: frequent n-grams dominate their
+# row, and a word averages dozens of rows.
 # </details>
 #
 # **3.** An unseen word has the vector "mean of its n-gram rows", but a vocabulary word
@@ -769,6 +937,21 @@ for name in tokens_per_word:
 # intact and dominates the mean. BPE has the same weakness: it splits *freindship* into
 # `fre in d ship</w>`, not `friend ship</w>`. Robustness to typos needs either
 # training on noisy text or models that see characters.
+# </details>
+#
+# **6.** Suppose fastText followed the gradient you derived in 05.subword_grad, at the
+# same learning rate, instead of giving every row of the bag the full step. Which words
+# would suffer most, and why?
+#
+# <details><summary>Answer</summary>
+#
+# Long words. With the true gradient each of a bag's $n$ distinct rows moves by $1/n$ of
+# the step, so the word's vector $v$, their mean, moves by only $1/n$ of what word2vec
+# would move it: *the* (6 n-grams and its own row, $n = 7$) would learn at a seventh of
+# the speed, *unfriendliness* ($n = 51$) at a fiftieth. Giving every row the full step
+# makes $v$ move as far for every word, whatever its length; the price is that each
+# row moves $n$ times further than its gradient says, which a small learning rate keeps
+# harmless.
 # </details>
 #
 # ## Further reading
