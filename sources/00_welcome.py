@@ -242,6 +242,15 @@ def vector_length(v):
 # %%
 check(vector_length)
 
+# %% tags=["expect"]
+def _with_dot(v):
+    return float(np.sqrt(v.dot(v)))
+
+
+_r = _quiet_check(_with_dot, "00.vector_length", quiet=True)
+assert _r.n_passed == 13 and "a plain Python list" in _r.message and ".dot()" in _r.hint, \
+    f"question 2 says a v.dot(v) version fails only the plain-list case: {_r.message}"
+
 # %% [markdown]
 # Once it passes, change your function on purpose (drop the square root, or add up the
 # absolute values) and check again: each of these mistakes gets its own hint. Then put
@@ -285,8 +294,8 @@ assert {"00.vector_length", "00.distance", "00.vector_length_grad"} <= set(_ids)
 #
 # For example: how long is a vector of ones, or a random vector, as the number of
 # dimensions $d$ grows? A vector of ones has length exactly $\sqrt{d}$. Random vectors
-# (each entry drawn from a standard normal distribution) do too, roughly: the cell below
-# measures 200 of them in each dimension.
+# (each entry drawn from a standard normal distribution) come close to $\sqrt{d}$ too:
+# the cell below measures 200 of them in each dimension.
 
 # %%
 length = embedlab.yours_or_reference(vector_length)
