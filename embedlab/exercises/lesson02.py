@@ -117,6 +117,19 @@ def _cooc_buffered(ids, vocab_size, window):
     return out
 
 
+@mistake("02.cooccurrence_counts", "The counts come out as whole numbers: your array has an integer "
+         "dtype (np.zeros(..., dtype=int), or an array copied from the int ids), so every 1/d below 1 "
+         "is cut to 0 as it is added and only neighbours at distance 1 count. Make the array float "
+         "(np.zeros's default dtype).")
+def _cooc_int(ids, vocab_size, window):
+    out = np.zeros((vocab_size, vocab_size), dtype=np.int64)
+    for t in range(len(ids)):                # the learner's loop, adding into an integer array
+        for u in range(t + 1, min(len(ids), t + window + 1)):
+            out[ids[t], ids[u]] += 1.0 / (u - t)
+            out[ids[u], ids[t]] += 1.0 / (u - t)
+    return out
+
+
 def _ppmi_cases(rng: np.random.Generator) -> list[Case]:
     small = np.array([[2.0, 1.0, 0.0],
                       [1.0, 0.0, 3.0],
