@@ -33,7 +33,8 @@
 # 4. Find out what your machine offers (CPU, memory, GPU, offline or not, data present),
 #    and see the map of the whole course.
 #
-# **Time:** about 30 minutes to read and do. Running every cell takes a few seconds on a laptop CPU.
+# **Time:** about 30 minutes to read and do. Running every cell takes about 4 seconds on
+# 2 CPU cores (measured in `docs/benchmarks.md`).
 
 # %% [markdown]
 # ## How every notebook works
