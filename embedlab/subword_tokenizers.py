@@ -4,10 +4,10 @@ Both split a word into pieces from a fixed vocabulary, so that every word, seen 
 becomes a short sequence of known tokens; they differ in how they split::
 
     bpe = learn_bpe(word_counts, num_merges=8000)      # {"the": 61234, "of": ..., ...}
-    bpe.encode_word("unfriendliness")   # ['un', 'friend', 'li', 'ness</w>']  (merges applied in order)
+    bpe.encode_word("unfriendliness")   # e.g. ['un', 'friend', 'li', 'ness</w>']  (merges applied in order)
     wp = WordPiece(learn_bpe(word_counts, 8000, end_of_word_suffix="",
                              continuing_subword_prefix="##").vocab)
-    wp.encode_word("unfriendliness")    # ['un', '##friend', '##lin', '##ess']  (longest match first)
+    wp.encode_word("unfriendliness")    # e.g. ['un', '##friend', '##li', '##ness']  (longest match first)
 
 * **BPE** (Sennrich et al. 2016) starts from characters and learns *merges*: repeatedly
   the most frequent adjacent pair of symbols (counted over the corpus, i.e. weighted by
@@ -31,8 +31,6 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
-
-
 
 __all__ = [
     "BPE",
