@@ -1,18 +1,21 @@
-"""embedlab's fastText against gensim's FastText on the full course corpus, and how well
-both handle words they never saw.
+"""embedlab's fastText against gensim's FastText, over several seeds, and how well both
+handle words they never saw.
 
     python benchmarks/fasttext_oov.py                      # full corpus (7.7M tokens), both libraries
-    python benchmarks/fasttext_oov.py --corpus course-corpus-slice --epochs 3 --bucket 200000
+    python benchmarks/fasttext_oov.py --corpus course-corpus-slice --every 3 --dim 50 --epochs 3 \
+        --bucket 100000 --held-out 0 --workers 1 --seeds 0 1 2 3 4 5 6 7 8 9   # notebook 05's setting
     python benchmarks/fasttext_oov.py --device cuda --skip-gensim
 
-Both train skip-gram fastText with gensim's defaults: dim 100, window 5, 5 negatives,
-min_count 5, sample 1e-3, 5 epochs, n-grams 3..6, 2,000,000 buckets (gensim with
-``--workers`` threads, embedlab with one torch thread: see ``train_fasttext``'s
-threads). Before training, ``--held-out`` vocabulary words are deleted from the
-corpus: words of 7+ letters, ranked 2,000-30,000 by frequency, that are not in the test
-sets and share their first 5 letters with at least one other vocabulary word (a
-"stem relative": *kingdoms* for *kingdom*). After training, each held-out word is
-out of vocabulary and gets its vector from its n-grams alone. We report
+Both train skip-gram fastText with gensim's defaults unless told otherwise: dim 100,
+window 5, 5 negatives, min_count 5, sample 1e-3, 5 epochs, n-grams 3..6, 2,000,000
+buckets (gensim with ``--workers`` threads, embedlab with one torch thread: see
+``train_fasttext``'s threads). ``--every K`` trains on every K-th document only (notebook
+05 trains on a third of the slice). Before training, ``--held-out`` vocabulary words are
+deleted from the corpus: words of 7+ letters, ranked 2,000-30,000 by frequency, that are
+not in the test sets and share their first 5 letters with at least one other vocabulary
+word (a "stem relative": *kingdoms* for *kingdom*); the same words for every seed. After
+training, each held-out word is out of vocabulary and gets its vector from its n-grams
+alone. For each implementation and seed we report
 
 * seconds and effective words/s (after subsampling, as gensim counts them);
 * WordSim-353 and SimLex-999 Spearman, analogy accuracy (embedlab.evaluate, the same
@@ -20,21 +23,13 @@ out of vocabulary and gets its vector from its n-grams alone. We report
 * stem@10: the fraction of held-out words with a stem relative among the 10 nearest
   vocabulary words of their n-gram-only vector, against what 10 random words would give
   (chance@10);
-* median rank of the nearest stem relative among all vocabulary words.
+* median rank of the nearest stem relative among all vocabulary words;
 
-Prints a markdown table and the machine it ran on.
-
-Measured with the defaults (5 epochs; a 2-core AMD EPYC VM, otherwise idle, 2026-11-26):
-
-| implementation | seconds | words/s | WordSim-353 | SimLex-999 | analogy | stem@10 (chance) | median rank of a stem relative |
-|---|---:|---:|---:|---:|---:|---:|---:|
-| embedlab | 483 | 60,067 | 0.632 | 0.363 | 0.667 | 0.77 (0.002) | 1 |
-| gensim (2 workers) | 141 | 271,343 | 0.597 | 0.322 | 0.646 | 0.72 (0.002) | 2 |
-
-(``--epochs 2`` on a busy machine: embedlab 0.485 / 0.57, gensim 0.431 / 0.49.)
-Unseen (held-out) words and their nearest vocabulary words (embedlab): *accessory* ->
-accessorial, accessories, accessary, access; *achieves* -> achiever, achieve,
-achievements; *accessibility* -> feasibility, admissibility, possibility (the suffix wins).
+then, with several seeds, each score's mean, standard deviation and range over the seeds,
+and the per-seed difference embedlab - gensim (the same seed for both is not the same
+random numbers: the pairing only orders the table). A difference whose range over the
+seeds includes 0 is a tie. Prints markdown tables and the machine it ran on; the
+measured tables are in docs/benchmarks.md (section "fastText").
 """
 from __future__ import annotations
 
@@ -95,63 +90,103 @@ def scores(model: FastTextModel) -> dict[str, float]:
             "analogy": evaluate.analogy_accuracy(model).accuracy}
 
 
+SCORES = [("wordsim353", "WordSim-353"), ("simlex999", "SimLex-999"), ("analogy", "analogy")]
+OOV_SCORES = [("stem@10", "stem@10"), ("median_rank", "median rank")]
+
+
+def train_embedlab(train_docs, args, seed):
+    model = train_fasttext(train_docs, dim=args.dim, epochs=args.epochs, bucket=args.bucket,
+                           min_count=args.min_count, device=args.device, seed=seed, progress=False)
+    return model, model.train_seconds, model.words_per_second
+
+
+def train_gensim(train_docs, args, seed):
+    import logging
+
+    from gensim.models import FastText
+
+    logging.getLogger("gensim").setLevel(logging.ERROR)
+    g = FastText(vector_size=args.dim, window=5, min_count=args.min_count, sg=1, negative=5, sample=1e-3,
+                 min_n=3, max_n=6, bucket=args.bucket, workers=args.workers, seed=seed)
+    g.build_vocab(corpus_iterable=train_docs)
+    start = time.perf_counter()
+    _, effective = g.train(corpus_iterable=train_docs, total_examples=g.corpus_count, epochs=args.epochs)
+    seconds = time.perf_counter() - start
+    return FastTextModel.from_gensim(g), seconds, effective / seconds
+
+
+def spread(values) -> str:
+    """mean ± standard deviation (min to max) of one score over the seeds."""
+    v = np.asarray(values, dtype=float)
+    sd = v.std(ddof=1) if len(v) > 1 else 0.0
+    return f"{v.mean():.3f} ± {sd:.3f} ({v.min():.3f} to {v.max():.3f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", default="course-corpus", help="course-corpus (7.7M tokens) or course-corpus-slice")
+    parser.add_argument("--every", type=int, default=1, help="train on every K-th document")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--bucket", type=int, default=2_000_000)
-    parser.add_argument("--held-out", type=int, default=300)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--held-out", type=int, default=300, help="0: no held-out words")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="chooses the held-out words")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None, help="training seeds (default: --seed)")
     parser.add_argument("--skip-gensim", action="store_true")
     parser.add_argument("--skip-embedlab", action="store_true")
     args = parser.parse_args(argv)
+    seeds = args.seeds or [args.seed]
 
-    docs = list(corpus.iter_documents(args.corpus))
-    held_out = choose_held_out(docs, args.held_out, args.seed)
+    docs = list(corpus.iter_documents(args.corpus))[::args.every]
+    held_out = choose_held_out(docs, args.held_out, args.seed) if args.held_out else []
     removed = set(held_out)
-    train_docs = [[w for w in doc if w not in removed] for doc in docs]
+    train_docs = [[w for w in doc if w not in removed] for doc in docs] if removed else docs
     n_tokens = sum(map(len, train_docs))
-    print(f"{args.corpus}: {len(docs):,} documents, {n_tokens:,} tokens after removing "
-          f"{len(held_out)} held-out words, e.g. {', '.join(held_out[:8])}", flush=True)
+    print(f"{args.corpus} (every {args.every}): {len(docs):,} documents, {n_tokens:,} tokens after removing "
+          f"{len(held_out)} held-out words{', e.g. ' + ', '.join(held_out[:8]) if held_out else ''}", flush=True)
 
-    rows = []
-    common = dict(dim=args.dim, epochs=args.epochs, bucket=args.bucket)
-    if not args.skip_embedlab:
-        model = train_fasttext(train_docs, **common, device=args.device, seed=args.seed, progress=False)
-        rows.append(("embedlab", model.train_seconds, model.words_per_second, scores(model), oov_scores(model, held_out)))
-        print(rows[-1], flush=True)
-        example = model
-        del model
-    if not args.skip_gensim:
-        import logging
+    trainers = [("embedlab", train_embedlab)] * (not args.skip_embedlab)
+    trainers += [(f"gensim ({args.workers} worker{'s' * (args.workers > 1)})", train_gensim)] * (not args.skip_gensim)
+    rows = []                                    # (name, seed, seconds, words/s, scores)
+    example = None
+    for seed in seeds:
+        for name, train in trainers:
+            model, seconds, wps = train(train_docs, args, seed)
+            result = scores(model)
+            if held_out:
+                result.update(oov_scores(model, held_out))
+            rows.append((name, seed, seconds, wps, result))
+            print(rows[-1], flush=True)
+            if example is None:
+                example = model
 
-        from gensim.models import FastText
-
-        logging.getLogger("gensim").setLevel(logging.ERROR)
-        g = FastText(vector_size=args.dim, window=5, min_count=5, sg=1, negative=5, sample=1e-3,
-                     min_n=3, max_n=6, bucket=args.bucket, workers=args.workers, seed=args.seed)
-        g.build_vocab(corpus_iterable=train_docs)
-        start = time.perf_counter()
-        _, effective = g.train(corpus_iterable=train_docs, total_examples=g.corpus_count, epochs=args.epochs)
-        seconds = time.perf_counter() - start
-        model = FastTextModel.from_gensim(g)
-        rows.append((f"gensim ({args.workers} workers)", seconds, effective / seconds, scores(model),
-                     oov_scores(model, held_out)))
-        print(rows[-1], flush=True)
-        example = model if args.skip_embedlab else example
-
+    keys = SCORES + (OOV_SCORES if held_out else [])
     print()
-    print("| implementation | seconds | words/s | WordSim-353 | SimLex-999 | analogy | stem@10 (chance) | median rank of a stem relative |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, sec, wps, s, o in rows:
-        print(f"| {name} | {sec:,.0f} | {wps:,.0f} | {s['wordsim353']:.3f} | {s['simlex999']:.3f} | "
-              f"{s['analogy']:.3f} | {o['stem@10']:.2f} ({o['chance@10']:.3f}) | {o['median_rank']:.0f} |")
-    print()
-    for word in held_out[:6]:
-        print(f"{word:>16} (unseen): {', '.join(w for w, _ in example.most_similar(word, 6))}")
+    print("| implementation | seed | seconds | words/s | " + " | ".join(label for _, label in keys) + " |")
+    print("|---|---:|---:|---:|" + "---:|" * len(keys))
+    for name, seed, sec, wps, s in rows:
+        print(f"| {name} | {seed} | {sec:,.0f} | {wps:,.0f} | " + " | ".join(f"{s[k]:.3f}" for k, _ in keys) + " |")
+    if len(seeds) > 1:
+        names = [name for name, _ in trainers]
+        print()
+        print(f"Over {len(seeds)} seeds: mean ± standard deviation (min to max)")
+        print()
+        print("| | " + " | ".join(label for _, label in keys) + " |")
+        print("|---|" + "---|" * len(keys))
+        for name in names:
+            print(f"| {name} | " + " | ".join(spread([r[4][k] for r in rows if r[0] == name]) for k, _ in keys) + " |")
+        if len(names) == 2:
+            diffs = {k: [a[4][k] - b[4][k] for a, b in zip([r for r in rows if r[0] == names[0]],
+                                                           [r for r in rows if r[0] == names[1]])] for k, _ in keys}
+            print(f"| difference {names[0]} - {names[1]} | " + " | ".join(spread(diffs[k]) for k, _ in keys) + " |")
+
+    if held_out:
+        print()
+        for word in held_out[:6]:
+            print(f"{word:>16} (unseen): {', '.join(w for w, _ in example.most_similar(word, 6))}")
     print()
     print(machine_line())
     return 0
