@@ -9,19 +9,23 @@ Four recipes, from the simplest to the one that learns document vectors itself::
     model.dv.vectors                                            # all of them, (n_docs, dim)
     model.infer_vector(["a", "new", "document"])                # a vector for a new document
 
+and one way to judge them, ``probe_scores(X, labels)``: how well a linear classifier
+reads the labels off the vectors, with its spread over cross-validation folds.
+
 * **Averaging**: the mean of the vectors of a document's known words.
 * **SIF** (smooth inverse frequency, Arora, Liang and Ma, ICLR 2017, "A simple but
-  tough-to-beat baseline for sentence embeddings"): each word weighs ``a / (a + p(w))``
-  with ``p(w)`` its corpus frequency and ``a = 1e-3``, so "the" weighs almost nothing;
-  then the projection of every document vector on the first singular vector of the
-  whole matrix (a direction shared by all documents, mostly syntax and frequent words)
-  is removed.
+  tough-to-beat baseline for sentence embeddings") in two steps that can be used apart:
+  ``sif_weighted_average`` weighs each word by ``a / (a + p(w))``, with ``p(w)`` its
+  corpus frequency, so "the" weighs almost nothing; ``remove_common_component`` then
+  removes from every document vector its projection on the first singular vector of the
+  whole matrix, a direction that all documents share.
 * **Doc2Vec** (Le and Mikolov, 2014, "Distributed representations of sentences and
   documents"), with negative sampling as in gensim's ``Doc2Vec``:
 
   - PV-DBOW (``dm=0``): the document's vector alone predicts each of its words, exactly
-    as a skip-gram centre word predicts its context (``dbow_words=True`` also trains
-    word vectors with skip-gram at the same time, as gensim's ``dbow_words=1``);
+    as a skip-gram centre word predicts its context (``pv_dbow_loss`` is the loss of one
+    such prediction; ``dbow_words=True`` also trains word vectors with skip-gram at the
+    same time, as gensim's ``dbow_words=1``);
   - PV-DM (``dm=1``): the mean of the document vector and the context words' vectors
     predicts the centre word, as in CBOW (gensim's ``dm=1, dm_mean=1``).
 
@@ -29,13 +33,15 @@ Four recipes, from the simplest to the one that learns document vectors itself::
   with the same objective while the word and output vectors stay frozen.
 
 The vocabulary, subsampling, noise distribution, negative sampling, context windows and
-skip-gram updates are those of :mod:`embedlab.word2vec` (imported, not repeated): only
-the document-vector updates are new here. Training is vectorised in PyTorch, batched,
-seeded (the same seed on CPU gives the same vectors) and runs on any ``device``.
+the skip-gram and CBOW updates are those of :mod:`embedlab.word2vec` (imported, not
+repeated): the document vectors are one more input matrix for them. Training is
+vectorised in PyTorch, batched, seeded (the same seed on CPU gives the same vectors) and
+runs on any ``device``.
 
-Exercises: ``06.average_vectors``, ``06.sif_embed``, ``06.pv_dbow_step``. Their cases,
-the realistic wrong answers that ``check`` recognises, and the hints live in
-``embedlab/exercises/lesson06.py``.
+Exercises: ``06.average_vectors``, ``06.sif_weighted_average``,
+``06.remove_common_component`` and ``06.pv_dbow_gradients`` (a derivation, graded by a
+numerical gradient of ``pv_dbow_loss``). Their cases, the realistic wrong answers that
+``check`` recognises, and the hints live in ``embedlab/exercises/lesson06.py``.
 """
 from __future__ import annotations
 
@@ -65,8 +71,10 @@ __all__ = [
     "average_vectors",
     "probe_documents",
     "probe_scores",
-    "pv_dbow_step",
+    "pv_dbow_loss",
+    "remove_common_component",
     "sif_embed",
+    "sif_weighted_average",
     "sif_weights",
     "train_doc2vec",
 ]
@@ -76,7 +84,8 @@ _NO_LIMIT = 2**62
 
 
 def _check_vectors(vectors, key_to_index) -> np.ndarray:
-    vectors = np.asarray(vectors)
+    """vectors as a float64 (V, d) array; one clear sentence if they do not fit key_to_index."""
+    vectors = np.asarray(vectors, dtype=np.float64)
     if vectors.ndim != 2:
         raise ValueError(f"vectors must be a (V, d) matrix, one row per word; got shape {vectors.shape}")
     if key_to_index and max(key_to_index.values()) >= len(vectors):
@@ -85,113 +94,103 @@ def _check_vectors(vectors, key_to_index) -> np.ndarray:
     return vectors
 
 
-def _doc_word_matrix(docs: Sequence[Sequence[str]], key_to_index: dict[str, int], n_words: int,
-                     weights: np.ndarray | None = None):
-    """Sparse (n_docs, V) matrix of (weighted) counts of known words, and known words per document."""
-    import scipy.sparse
-
-    rows, cols = [], []
-    for i, doc in enumerate(docs):
-        ids = [key_to_index[w] for w in doc if w in key_to_index]
-        cols.extend(ids)
-        rows.extend([i] * len(ids))
-    rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-    vals = np.ones(len(cols_a)) if weights is None else np.asarray(weights, dtype=np.float64)[cols_a]
-    m = scipy.sparse.csr_matrix((vals, (rows_a, cols_a)), shape=(len(docs), n_words))
-    n_known = np.bincount(rows_a, minlength=len(docs)).astype(np.float64)
-    return m, n_known
-
-
 # ---------------------------------------------------------------------------
 # 1. Averaging (exercise 06.average_vectors)
 # ---------------------------------------------------------------------------
-
-
 def average_vectors(docs, vectors, key_to_index):
     """The mean of the word vectors of each document.
 
     docs: list of n_docs documents, each a list of words (str). vectors: (V, d) float
     array, row ``key_to_index[w]`` is the vector of word w. Words not in key_to_index
     are skipped (neither added nor counted). A repeated word counts each time.
-    Returns an (n_docs, d) float array; a document with no known word gets a row of
-    zeros (not NaN).
+    Returns an (n_docs, d) float64 array; a document with no known word gets a row of
+    zeros (not NaN: one NaN row would break every cosine and classifier downstream).
     """
     vectors = _check_vectors(vectors, key_to_index)
-    m, n_known = _doc_word_matrix(docs, key_to_index, len(vectors))
-    sums = np.asarray(m @ vectors.astype(np.float64))
-    return sums / np.maximum(n_known, 1.0)[:, None]
+    out = np.zeros((len(docs), vectors.shape[1]))
+    for i, doc in enumerate(docs):
+        rows = [key_to_index[w] for w in doc if w in key_to_index]
+        if rows:
+            out[i] = vectors[rows].mean(axis=0)
+    return out
 
 
 # ---------------------------------------------------------------------------
-# 2. SIF: smooth inverse frequency weights, minus the common component (exercise 06.sif_embed)
+# 2. SIF: smooth inverse frequency weights (exercise 06.sif_weighted_average), minus the
+#    common component (exercise 06.remove_common_component)
 # ---------------------------------------------------------------------------
 def sif_weights(counts, a: float = 1e-3) -> np.ndarray:
     """SIF weight of each word: ``a / (a + p(w))`` with ``p(w) = counts[w] / counts.sum()``.
 
-    counts: (V,) corpus counts. Returns a float64 (V,) array; frequent words get weights
-    near 0 ("the": p ~ 0.05, weight ~ 0.02), words rarer than ``a`` weights near 1.
+    counts: (V,) corpus counts. Returns a float64 (V,) array: frequent words get weights
+    near 0 (a word with p = 0.05 gets about 0.02), words much rarer than ``a`` near 1.
     """
     counts = np.asarray(counts, dtype=np.float64)
     return a / (a + counts / counts.sum())
 
 
-def _first_singular_vector(X: np.ndarray) -> np.ndarray:
-    """The first right singular vector of X, uncentred (as TruncatedSVD(1) and Arora et al.'s code)."""
-    if not np.any(X):
-        return np.zeros(X.shape[1])
-    return np.linalg.svd(X, full_matrices=False)[2][0]
+def sif_weighted_average(docs, vectors, key_to_index, counts, a: float = 1e-3):
+    """SIF's first step: each document's word vectors weighted by ``a / (a + p(w))``, averaged.
 
-
-def sif_embed(docs, vectors, key_to_index, counts, a: float = 1e-3):
-    """SIF document vectors (Arora, Liang and Ma, 2017).
-
-    docs: list of n_docs documents (lists of words). vectors: (V, d) word vectors,
-    row ``key_to_index[w]`` for word w. counts: (V,) corpus counts of the same words
-    (same order as the rows). a: the smoothing constant.
-
-    1. Weight each word by ``a / (a + p(w))``, ``p(w) = counts[w] / counts.sum()``.
-    2. Each document: the sum of weight * vector over its known words (repeats count
-       each time), divided by the number of its known words; no known word: zeros.
-    3. Remove the common component: ``u`` = the first right singular vector of the
-       (n_docs, d) matrix X from step 2, **not** centred (``np.linalg.svd(X)[2][0]``,
-       as TruncatedSVD(1)); return ``X - (X @ u)[:, None] * u[None, :]``.
-
+    docs: list of n_docs documents (lists of words). vectors: (V, d) word vectors, row
+    ``key_to_index[w]`` for word w. counts: (V,) corpus counts of the same words, in the
+    order of the rows, so that ``p(w) = counts[w] / counts.sum()``. a: the smoothing
+    constant. A document's vector is the sum of weight * vector over its known words
+    (repeats count each time) divided by the NUMBER of its known words, as in Arora et
+    al.'s code (not by the sum of the weights, which would undo the weighting of a
+    document of frequent words). No known word: a row of zeros.
     Returns an (n_docs, d) float64 array.
     """
     vectors = _check_vectors(vectors, key_to_index)
-    m, n_known = _doc_word_matrix(docs, key_to_index, len(vectors), sif_weights(counts, a))
-    X = np.asarray(m @ vectors.astype(np.float64)) / np.maximum(n_known, 1.0)[:, None]
-    u = _first_singular_vector(X)
-    return X - (X @ u)[:, None] * u[None, :]
+    weights = sif_weights(counts, a)
+    out = np.zeros((len(docs), vectors.shape[1]))
+    for i, doc in enumerate(docs):
+        rows = [key_to_index[w] for w in doc if w in key_to_index]
+        if rows:
+            out[i] = (weights[rows, None] * vectors[rows]).sum(axis=0) / len(rows)
+    return out
+
+
+def remove_common_component(X):
+    """SIF's second step: remove from each row its projection on the matrix's first singular vector.
+
+    X: (n, d) float array of document vectors. ``u``, the first right singular vector of
+    X itself, NOT centred (as TruncatedSVD(1) and Arora et al.'s code), is the direction
+    closest to all rows at once: mostly their common mean, the part that frequent words
+    and syntax give every document. Returns ``X - (X @ u)[:, None] * u[None, :]``, an
+    (n, d) float64 array (an all-zero X is returned as zeros: it has no direction).
+    """
+    X = np.array(X, dtype=np.float64)            # a copy: the caller's matrix is not changed
+    if not np.any(X):
+        return X
+    u = np.linalg.svd(X, full_matrices=False)[2][0]          # Vt[0]: a unit vector of length d
+    return X - np.outer(X @ u, u)
+
+
+def sif_embed(docs, vectors, key_to_index, counts, a: float = 1e-3):
+    """SIF document vectors (Arora, Liang and Ma, 2017): both steps, (n_docs, d) float64."""
+    return remove_common_component(sif_weighted_average(docs, vectors, key_to_index, counts, a))
 
 
 # ---------------------------------------------------------------------------
-# 3. One PV-DBOW step (exercise 06.pv_dbow_step)
+# 3. The PV-DBOW loss (exercise 06.pv_dbow_gradients derives its gradients)
 # ---------------------------------------------------------------------------
+def pv_dbow_loss(doc_vec, target_vec, negative_vecs) -> float:
+    """Negative-sampling loss of a document vector predicting one of its words.
 
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def pv_dbow_step(doc_vec, target_vec, negative_vecs, lr):
-    """One SGD step of PV-DBOW on the document vector, for one target word and k negatives.
-
-    doc_vec: (d,) the document's vector D. target_vec: (d,) output vector t of a word
-    of the document. negative_vecs: (k, d) output vectors n_j of k noise words. lr: the
-    learning rate. The loss is the skip-gram negative-sampling loss with the document
-    vector in the place of the centre word:
+    doc_vec: (d,) the document's vector D. target_vec: (d,) the output vector t of a
+    word of the document. negative_vecs: (k, d) the output vectors n_j of k noise words.
 
         L = -log σ(D·t) - Σ_j log σ(-D·n_j)
 
-    Returns the updated document vector ``D - lr * dL/dD`` as a (d,) float array, where
-    ``dL/dD = -(1 - σ(D·t)) t + Σ_j σ(D·n_j) n_j``. The inputs are not modified.
+    skip-gram's loss with the document in the place of the centre word. Computed as
+    ``log(1 + exp(-s))`` with ``np.logaddexp`` so that large scores do not overflow.
+    Returns a float.
     """
     D = np.asarray(doc_vec, dtype=np.float64)
     t = np.asarray(target_vec, dtype=np.float64)
     n = np.asarray(negative_vecs, dtype=np.float64).reshape(-1, D.shape[0])
-    grad = -(1.0 - _sigmoid(D @ t)) * t + _sigmoid(n @ D) @ n
-    return D - lr * grad
+    return float(np.logaddexp(0.0, -(D @ t)) + np.logaddexp(0.0, n @ D).sum())
 
 
 # ---------------------------------------------------------------------------
@@ -233,29 +232,52 @@ def probe_documents(name: str = "course-corpus-slice", sources: Sequence[str] = 
     return docs, np.array(labels)
 
 
-def probe_scores(X, labels, *, test_size: float = 0.3, seed: int = 0) -> dict[str, float]:
-    """Accuracy and macro-F1 of a logistic regression predicting ``labels`` from the rows of ``X``.
+def probe_scores(X, labels, *, folds: int = 5, seed: int = 0, standardise: bool = True) -> dict[str, Any]:
+    """How well a linear classifier reads ``labels`` off the rows of ``X``, and the spread of that.
 
-    One stratified train/test split (``test_size`` of the documents held out, seeded); the
-    classifier is scikit-learn's ``LogisticRegression(max_iter=2000)`` on the vectors as
-    they are. With balanced classes, chance is 1 / number of classes for both scores.
-    Returns ``{"accuracy": ..., "macro_f1": ...}``.
+    X: (n, d) dense vectors or a scipy sparse matrix (TF-IDF), one row per document;
+    labels: (n,). Stratified ``folds``-fold cross-validation: a logistic regression
+    (scikit-learn's, L2-regularised) is trained on the other folds and scored on each
+    held-out fold. The folds depend only on the labels and ``seed``, so every method is
+    scored on the same documents and two methods' fold scores can be compared pair by pair.
+
+    Dense vectors are standardised first (each dimension to mean 0 and variance 1 on the
+    training folds; ``standardise=False`` skips it): the methods' vectors have very
+    different lengths (SIF's weighted averages are short), and through the L2 penalty the
+    length alone would change the score. A sparse matrix is used as it is: TF-IDF rows
+    have unit length already, and standardising sparse columns would blow up the rarest words.
+
+    Returns a dict: ``macro_f1`` and ``accuracy``, the means over the folds;
+    ``macro_f1_sd`` and ``accuracy_sd``, their standard deviations over the folds (the
+    spread: a gap between two methods smaller than it is a tie); ``fold_macro_f1`` and
+    ``fold_accuracy``, the (folds,) scores of each fold. With balanced classes, chance is
+    1 / number of classes for both scores.
     """
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
-    from sklearn.model_selection import train_test_split
+    from sklearn.model_selection import StratifiedKFold, cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
 
-    if not hasattr(X, "tocsr"):  # scipy sparse matrices (TF-IDF) stay sparse
-        X = np.asarray(X)
-    else:
-        X = X.tocsr()
     labels = np.asarray(labels)
-    train, test = train_test_split(np.arange(len(labels)), test_size=test_size, random_state=seed,
-                                   stratify=labels)
-    clf = LogisticRegression(max_iter=2000).fit(X[train], labels[train])
-    predicted = clf.predict(X[test])
-    return {"accuracy": float(np.mean(predicted == labels[test])),
-            "macro_f1": float(f1_score(labels[test], predicted, average="macro"))}
+    if X.shape[0] != len(labels):
+        raise ValueError(f"X must have one row per label: {X.shape[0]} rows for {len(labels)} labels")
+    classifier = LogisticRegression(max_iter=2000)
+    if hasattr(X, "tocsr"):
+        X = X.tocsr()
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        if standardise:
+            classifier = make_pipeline(StandardScaler(), classifier)
+    splits = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    # One BLAS thread: these fits are small, and on a busy machine waiting BLAS threads made
+    # them many times slower (the scores are the same).
+    with threadpool_limits(1):
+        scores = cross_validate(classifier, X, labels, cv=splits, scoring=("f1_macro", "accuracy"))
+    f1, accuracy = scores["test_f1_macro"], scores["test_accuracy"]
+    return {"macro_f1": float(f1.mean()), "macro_f1_sd": float(f1.std(ddof=1)),
+            "accuracy": float(accuracy.mean()), "accuracy_sd": float(accuracy.std(ddof=1)),
+            "fold_macro_f1": f1, "fold_accuracy": accuracy}
 
 
 # ---------------------------------------------------------------------------
@@ -351,7 +373,12 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
 
     gen = torch.Generator(device=dev)
     gen.manual_seed(seed)
-    D = (torch.rand(n_docs, dim, generator=gen, device=dev) - 0.5) / dim   # as gensim: small, random
+    # Small random starts, as gensim's: uniform in [-1/dim, 1/dim) for training, half that
+    # for inference. The output vectors start at zero, so at first every update of C is
+    # proportional to D: on a small corpus, starting D at half gensim's size cost PV-DBOW
+    # a clear part of its quality (tests/test_doc2vec.py compares with gensim).
+    spread = 2.0 if learn_words else 1.0
+    D = (torch.rand(n_docs, dim, generator=gen, device=dev) - 0.5) * (spread / dim)
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
     cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
@@ -459,7 +486,7 @@ def train_doc2vec(
     key_to_index = {w: i for i, w in enumerate(index_to_key)}
     gen = torch.Generator(device=dev)
     gen.manual_seed(seed + 1)
-    W = (torch.rand(len(index_to_key), dim, generator=gen, device=dev) - 0.5) / dim
+    W = (torch.rand(len(index_to_key), dim, generator=gen, device=dev) * 2 - 1) / dim   # as gensim's
     C = torch.zeros(len(index_to_key), dim, device=dev)
     start = time.perf_counter()
     D, effective = _run_doc2vec(
