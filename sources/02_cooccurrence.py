@@ -514,6 +514,10 @@ _s1, _s2, _s100 = singular_values[0], singular_values[1], singular_values[-1]
 assert (round(_s1), round(_s2), round(_s100)) == (655, 311, 85), \
     f"the text says s_1 about 655, s_2 311, s_100 about 85; the notebook computed {_s1:.1f}, {_s2:.1f}, {_s100:.1f}"
 assert round(_s1 / _s2) == 2, f"the text says s_1 is twice s_2, the notebook computed a ratio of {_s1 / _s2:.2f}"
+from scipy.stats import spearmanr as _spearmanr
+
+_rho = _spearmanr(vectors[:, 0], all_counts[:10_000])[0]
+assert _rho > 0.8, f"the text says the first direction mostly says how frequent a word is: Spearman {_rho:.2f}"
 
 # %% [markdown]
 # A picture of what the SVD keeps: on the left, the singular values fall fast at first,
@@ -576,6 +580,16 @@ fig.tight_layout()
 plt.show()
 
 # %% tags=["expect"]
+_labels = np.array([g for g, _ in chosen])
+for _group in groups:                       # "three tight, separate clusters" in the picture; the other two overlap
+    _own = _labels == _group
+    _centre = xy[_own].mean(axis=0)
+    _apart = np.linalg.norm(xy[_own] - _centre, axis=1).max() < np.linalg.norm(xy[~_own] - _centre, axis=1).min()
+    assert _apart == (_group in ("weekdays", "numbers", "family")), \
+        f"the text says weekdays, numbers and family (only) form separate clusters in 2-D; {_group}: {_apart}"
+    _centres = {g: points[_labels == g].mean(axis=0) for g in groups}     # in 100 dimensions
+    _nearest = [min(groups, key=lambda g: np.linalg.norm(p - _centres[g])) for p in points[_own]]
+    assert set(_nearest) == {_group}, f"the text says the groups separate in 100 dimensions; {_group}: {_nearest}"
 for _word, _claimed in {"france": ["spain", "germany", "russia", "netherlands", "republic", "gulf", "northwestern"],
                         "horse": ["racing", "carriage", "cart", "race", "coach", "riding", "saddle", "dog", "dogs"]}.items():
     _near = [w for w, _ in evaluate.nearest_neighbours(vectors, words, query=_word, k=10)]
@@ -1054,6 +1068,37 @@ for _source in ["gcide", "wordnet"]:
 # corpus says; a corpus where *king* and *queen* occur in parallel contexts (news,
 # encyclopedias) does. The vectors reflect the corpus, including its biases (notebook 04
 # comes back to this).
+# </details>
+#
+# **5.** PPMI + SVD scores 0.29 on SimLex-999 and PPMI alone 0.27. A classmate concludes that
+# the SVD improves similarity. What would you need to know before agreeing, and why did this
+# notebook call it a tie while it called the WordSim-353 gain (0.53 -> 0.63) real?
+#
+# <details><summary>Answer</summary>
+#
+# How much the gap would move by chance: its spread. A correlation on 810 word pairs changes
+# when other pairs are drawn, so resample the pairs (a bootstrap, scoring both vector sets on
+# the same resample, since the question is about their difference) and, better still, rebuild
+# the vectors on other text (random halves of the corpus). The SimLex-999 gain, 0.03, has a
+# spread of about ±0.02 over resampled pairs: its 95 % interval includes 0, and on some
+# corpus halves PPMI alone scores higher, so the data cannot tell the two apart: a tie. The
+# WordSim-353 gain, 0.09 ± 0.03, is about three times its spread and positive on every half.
+# The same reasoning makes scikit-learn's randomized SVD a tie with ours.
+# </details>
+#
+# **6.** You run gradient descent on $\lVert M - W C^\top \rVert^2$ twice, from two random
+# starts, and get two different $W$. Is one of them wrong? Would the nearest neighbours of a
+# word be the same in both?
+#
+# <details><summary>Answer</summary>
+#
+# Neither is wrong if both reach the Eckart-Young loss: the loss depends on $W$ and $C$ only
+# through the product $W C^\top$, and $(W A, C A^{-\top})$ gives the same product for any
+# invertible $k \times k$ matrix $A$. But an arbitrary $A$ changes angles, so the cosines
+# between word vectors, and with them the nearest neighbours, can differ. Only when $A$ is a
+# rotation (orthogonal) are all cosines preserved. That is why a method must say which split
+# it uses: the SVD's $U_k S_k^{1/2}$ is one definite choice, and trained embeddings are
+# compared by their neighbours or scores, never coordinate by coordinate.
 # </details>
 #
 # ## Further reading
