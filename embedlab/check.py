@@ -413,7 +413,8 @@ def _show_text(text: str, colour: str) -> None:
         from IPython.display import display
 
         head, _, rest = text.partition("\n")
-        markdown = f"**{head}**" + (f"<br>\n{rest}" if rest else "")
+        label, sep, body = head.partition(": ")          # "03.sgns_grad, hint 1 of 3: ..." -> bold label
+        markdown = (f"**{label}{sep.strip()}** {body}" if sep else f"**{head}**") + (f"<br>\n{rest}" if rest else "")
         display({"text/plain": text,
                  "text/markdown": (f"<div style='border-left:4px solid {colour};padding:2px 10px'>\n\n"
                                    f"{markdown}\n\n</div>")}, raw=True)
@@ -1016,8 +1017,8 @@ def _learner_frame(exc: BaseException) -> str | None:
     if not frames:
         return None
     f = frames[-1]
-    code = f" `{f.line.strip()}`" if f.line else ""
-    return f"line {f.lineno} of {f.name}:{code}"
+    code = f": `{f.line.strip()}`" if f.line else ""
+    return f"line {f.lineno} of {f.name}{code}"
 
 
 # ---------------------------------------------------------------------------
