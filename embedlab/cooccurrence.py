@@ -266,7 +266,12 @@ def factorisation_loss(matrix: np.ndarray, W: np.ndarray, C: np.ndarray) -> floa
     width k is reached by the truncated SVD, W = U_k S_k^(1/2) and C = V_k S_k^(1/2), and
     equals the sum of the squared singular values that the SVD drops (Eckart-Young).
     """
-    residual = np.asarray(matrix, dtype=np.float64) - np.asarray(W) @ np.asarray(C).T   # (n, m)
+    M, W, C = (np.asarray(x, dtype=np.float64) for x in (matrix, W, C))
+    if M.ndim != 2 or W.ndim != 2 or C.ndim != 2 or W.shape != (M.shape[0], C.shape[1]) \
+            or C.shape[0] != M.shape[1]:
+        raise ValueError(f"an (n, m) matrix needs W of shape (n, k) and C of shape (m, k); got a matrix of "
+                         f"shape {M.shape}, W {W.shape} and C {C.shape}")
+    residual = M - W @ C.T                                  # (n, m): what the factors miss
     return float(np.sum(residual ** 2))
 
 

@@ -406,6 +406,14 @@ def test_lsa_bad_input(matrix, dim, words):
         lsa_vectors(np.ones((5, 4)), dim=2, solver="lanczos")
 
 
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 2), (3, 2)), ((3, 4), (4, 2), (3, 2)), ((3, 4), (3, 2), (4, 3)),
+                                    ((3,), (3, 2), (1, 2))])
+def test_factorisation_loss_bad_shapes(shapes):
+    M, W, C = (np.ones(s) for s in shapes)
+    with pytest.raises(ValueError, match=r"needs W of shape \(n, k\) and C of shape \(m, k\)"):
+        factorisation_loss(M, W, C)
+
+
 def test_lsa_falls_back_to_arpack_where_propack_is_off(monkeypatch):
     import scipy.sparse.linalg
 
