@@ -12,16 +12,23 @@ operations on the whole corpus instead of a Python loop per word::
 
 The pipeline, in the order of the functions below:
 
-1. ``build_vocab``: count words, keep those seen ``min_count`` times, sort by frequency.
+1. ``build_vocab``, ``encode_corpus``: count words, keep those seen ``min_count`` times,
+   most frequent first; the corpus becomes a tensor of word ids and one of document ids.
 2. ``keep_probability`` (exercise ``03.keep_probability``): frequent words such as "the"
    are randomly dropped from each epoch's token stream ("subsampling").
 3. ``negative_distribution`` (exercise ``03.negative_distribution``): noise words are
-   drawn from the unigram distribution raised to the power 0.75.
+   drawn from the unigram distribution raised to the power 0.75 (``sample_negatives``).
 4. ``context_windows`` / ``skipgram_pairs``: every (centre, context) pair within a
    randomly shrunk window, never across a document boundary.
-5. ``sgns_loss`` and ``sgns_grad`` (exercises ``03.sgns_loss``, ``03.sgns_grad``): the
-   skip-gram negative-sampling objective and its gradient.
-6. ``train_word2vec``: plain SGD with a linearly decaying learning rate, in batches.
+5. ``sgns_loss``, ``sgns_grad`` and ``sgns_output_grads`` (exercises ``03.sgns_loss``,
+   ``03.sgns_grad`` and the derivation ``03.sgns_output_grads``): the skip-gram
+   negative-sampling objective and its gradients with respect to the three vectors.
+6. ``sgd_on_pairs``: plain SGD on batches of pairs with those gradients, the loop that
+   notebook 03 shows.
+7. ``train_word2vec``: all of it, epoch after epoch, with a linearly decaying learning
+   rate. Its updates are ``sgd_on_pairs``'s, written out by hand for speed
+   (``_SkipGramStep``; a test pins the two to the same vectors), plus CBOW
+   (``_CbowStep``) and a cap on very frequent words' updates (``row_update_scale``).
 
 The exercises on these functions (their cases, the realistic wrong answers that ``check``
 recognises, and the hints) live in ``embedlab/exercises/lesson03.py``.
@@ -54,8 +61,10 @@ __all__ = [
     "read_corpus",
     "row_update_scale",
     "sample_negatives",
+    "sgd_on_pairs",
     "sgns_grad",
     "sgns_loss",
+    "sgns_output_grads",
     "skipgram_pairs",
     "train_word2vec",
 ]
@@ -237,10 +246,9 @@ def skipgram_pairs(ids: torch.Tensor, doc_ids: torch.Tensor, reduced_windows: to
 
 
 # ---------------------------------------------------------------------------
-# 5. The skip-gram negative-sampling loss (exercises 03.sgns_loss and 03.sgns_grad)
+# 5. The skip-gram negative-sampling loss and its gradients
+#    (exercises 03.sgns_loss, 03.sgns_grad and 03.sgns_output_grads)
 # ---------------------------------------------------------------------------
-
-
 def sgns_loss(centre, pos, neg):
     """Skip-gram negative-sampling loss, averaged over a batch of B pairs.
 
@@ -262,8 +270,10 @@ def sgns_grad(centre, pos, neg):
     """Gradient of ``sgns_loss(centre, pos, neg)`` with respect to ``centre``, shape (B, d).
 
     With s = c·p and t_j = c·n_j, d/dc of -log σ(s) is -(1 - σ(s)) p, and of
-    -log σ(-t_j) is σ(t_j) n_j. The loss is a mean over B pairs, so each row is also
-    divided by B. Returns a torch tensor (float64 for float64 inputs).
+    -log σ(-t_j) is σ(t_j) n_j: the centre moves towards its true context by how wrong
+    the model still is, and away from each noise word by how likely the model wrongly
+    finds it. The loss is a mean over B pairs, so each row is also divided by B.
+    Returns a torch tensor (float64 for float64 inputs).
     """
     c, p, n = _as_float_tensors(centre, pos, neg)
     pos_score = (c * p).sum(-1)                             # (B,)
@@ -273,8 +283,63 @@ def sgns_grad(centre, pos, neg):
     return grad / c.shape[0]
 
 
+def sgns_output_grads(centre, pos, neg):
+    """Gradients of ``sgns_loss(centre, pos, neg)`` with respect to ``pos`` and ``neg``.
+
+    Each output vector enters one score only, s = c·p or t_j = c·n_j, whose derivative
+    with respect to it is the centre vector c: so the true context gets
+    -(1 - σ(s)) c and each noise word σ(t_j) c, the same error factors as in
+    ``sgns_grad``, times the centre instead of the outputs; divided by B (the loss is
+    a mean). Returns ``(grad_pos, grad_neg)``, torch tensors of shapes (B, d) and
+    (B, k, d). (Exercise 03.sgns_output_grads asks for this derivation and grades it
+    against a numerical gradient of ``sgns_loss``, not against this function.)
+    """
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    pos_score = (c * p).sum(-1)                             # (B,)
+    neg_score = torch.einsum("bd,bkd->bk", c, n)            # (B, k)
+    grad_pos = -(1 - torch.sigmoid(pos_score))[:, None] * c
+    grad_neg = torch.sigmoid(neg_score)[:, :, None] * c[:, None, :]
+    return grad_pos / c.shape[0], grad_neg / c.shape[0]
+
+
 # ---------------------------------------------------------------------------
-# 6. Training
+# 6. Plain SGD on batches of pairs: the readable training loop
+# ---------------------------------------------------------------------------
+def sgd_on_pairs(W, C, centres, contexts, negatives, lrs, batch_size=1024):
+    """Plain SGD on the skip-gram negative-sampling loss, one batch of pairs at a time.
+
+    W, C: (V, d) float tensors, the input and the output vectors, updated in place.
+    centres, contexts: (n,) int64 word ids of n (centre, context) pairs; negatives:
+    (n, k) int64 noise words of each pair; lrs: one learning rate per batch. A noise
+    word that is the pair's own context is skipped, as in word2vec.c: it counts as a
+    zero vector and gets no update (its term of the loss is then the constant log 2).
+    Returns the mean loss of each batch, before its step, as a list of floats.
+
+    All the gradients of a batch are computed from the same snapshot of W and C, and
+    added up: unlike word2vec.c, which updates after every pair, a word's updates within
+    one batch do not see each other (see ``row_update_scale``). ``train_word2vec`` makes
+    these same updates, written out by hand for speed (``_SkipGramStep``).
+    """
+    losses = []
+    for step, lo in enumerate(range(0, len(centres), batch_size)):
+        cen, ctx, neg = (x[lo:lo + batch_size] for x in (centres, contexts, negatives))
+        real = (neg != ctx[:, None]).to(W.dtype)[:, :, None]   # (B, k, 1); 0: skip it
+        w, c_pos, c_neg = W[cen], C[ctx], C[neg] * real         # (B, d), (B, d), (B, k, d)
+        losses.append(float(sgns_loss(w, c_pos, c_neg)))
+        # The gradients of the MEAN loss, times B: each pair's own gradient.
+        B, lr = len(cen), lrs[step]
+        grad_w = torch.as_tensor(sgns_grad(w, c_pos, c_neg), dtype=W.dtype) * B
+        grad_pos, grad_neg = (torch.as_tensor(g, dtype=W.dtype) * B
+                              for g in sgns_output_grads(w, c_pos, c_neg))
+        # index_add_ sums the updates of a word that occurs several times in the batch.
+        W.index_add_(0, cen, -lr * grad_w)
+        C.index_add_(0, ctx, -lr * grad_pos)
+        C.index_add_(0, neg.reshape(-1), -lr * (grad_neg * real).reshape(-1, W.shape[1]))
+    return losses
+
+
+# ---------------------------------------------------------------------------
+# 7. Training on a corpus
 # ---------------------------------------------------------------------------
 @dataclass
 class Word2VecModel(VectorsInterface):
@@ -341,23 +406,22 @@ def train_word2vec(
     same seed on CPU gives the same vectors (GPUs add updates in a varying order).
 
     batch_size: pairs (skip-gram) or centre words (CBOW) updated together. word2vec.c
-    updates the vectors after every single pair; here a batch of pairs is computed from
-    the same snapshot of the vectors and their updates are added together, like
-    word2vec.c's worker threads do without locks ("Hogwild"), only with more pairs in
-    flight. The default, None, is 1024 on a CPU (the fastest size there: a batch's
-    temporaries, (B, 1+k, d) floats, stay in the CPU cache; 4096 and above train slower)
-    and 2048 on a GPU (measured on an H100 on the full course corpus: 2.8M words/s with
-    gensim's scores). Larger batches are faster on a GPU (each step costs about the same
-    time whatever its size) but need the cap below.
-    max_row_updates: a frequent word gets many updates in one batch (on the course corpus
-    "the" is the context or a negative about 160 times in 2,048 pairs, 650 times in
-    8,192), all computed without seeing each other; their sum overshoots where
-    word2vec.c's one-at-a-time updates would not. A word updated more than
-    max_row_updates times in one batch therefore gets the average of its updates times
-    max_row_updates (``row_update_scale``); all other words are updated exactly.
-    On the full course corpus (CPU, 1 thread, lr 0.025), batch 8192 without the cap
-    collapses (analogy 0.034, WordSim-353 0.361, SimLex-999 0.155); with the default
-    cap of 64 it scores 0.288 / 0.645 / 0.380, as batch 1024 does (0.271 / 0.642 / 0.399).
+    updates the vectors after every single pair, so each update sees the previous ones.
+    Here the updates of a batch are all computed from the same snapshot of the vectors
+    and then added up (``sgd_on_pairs`` shows it): that is what makes one batch a handful
+    of tensor operations, on a CPU or a GPU. It is not what word2vec.c's lock-free
+    threads do: each of them still updates pair by pair, so an update there misses at
+    most the few that other threads make at the same moment, while a frequent word such
+    as "the" gets hundreds of blind updates in one large batch. The default, None, is
+    1024 on a CPU (small enough that a batch's (B, 1+k, d) temporaries stay in the CPU
+    cache) and 2048 on a GPU, where a step costs about the same whatever its size, so
+    larger batches are faster but need the cap below. (docs/benchmarks.md has the
+    measurements.)
+    max_row_updates: a word that a batch updates more than this many times gets the
+    average of its updates times max_row_updates instead of their sum
+    (``row_update_scale``): summed, hundreds of updates computed from one snapshot
+    overshoot, where word2vec.c's one-at-a-time updates would shrink as the fit improves,
+    and training with large batches collapses. All other words are updated exactly.
     None switches the cap off.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
@@ -365,8 +429,7 @@ def train_word2vec(
     A batch's tensor operations are small, so a second thread gains little, and when the
     machine has fewer free cores than threads (a shared server, Binder, other programs
     running) each of the thousands of small operations per second waits for a thread
-    that is not running: on 2 busy cores, 2 threads trained 30 times slower than 1
-    (1,400 against 44,000 words/s). Ignored on a GPU.
+    that is not running, which can make training many times slower. Ignored on a GPU.
     """
     dev = _resolve_device(device)
     if max_row_updates is not None and (isinstance(max_row_updates, bool) or not isinstance(max_row_updates, int)
@@ -387,9 +450,11 @@ def train_word2vec(
 
     gen = torch.Generator(device=dev)
     gen.manual_seed(seed)
-    # Two matrices, initialised as gensim does: input vectors small and random (so that
-    # words start different from each other), output vectors zero.
-    W = (torch.rand(vocab_size, dim, generator=gen, device=dev) - 0.5) / dim
+    # Two matrices, initialised as gensim 4 does: input vectors small and random (so that
+    # words start different from each other), uniform in ±1/dim (word2vec.c's range,
+    # ±0.5/dim, starts slower: on a small corpus the vectors end up worse), output
+    # vectors zero.
+    W = (torch.rand(vocab_size, dim, generator=gen, device=dev) * 2 - 1) / dim
     C = torch.zeros(vocab_size, dim, device=dev)
     # Probabilities in float64 for exactness, except on Apple GPUs, which have no float64.
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
@@ -455,9 +520,9 @@ def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -
 
     Why: one pair at a time (word2vec.c), each update of "the" sees the previous ones,
     and they shrink as the fit improves; computed together from one snapshot, they
-    cannot, and 650 of them added up (a batch of 8,192 pairs) overshoot: training falls
-    apart (analogy 0.03 instead of 0.27 on the course corpus). Almost every word appears
-    less often than the cap and is updated exactly as without it.
+    cannot, and hundreds of them added up (a large batch) overshoot: training falls
+    apart. Almost every word appears less often than the cap and is updated exactly as
+    without it.
     """
     hits = torch.bincount(index, minlength=num_rows).index_select(0, index)     # (n,) times its row appears
     return (max_row_updates / hits.to(torch.float32)).clamp_(max=1.0)
@@ -466,15 +531,16 @@ def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -
 class _SkipGramStep:
     """Skip-gram updates: each (centre, context) pair is one SGNS example.
 
-    The update is word2vec.c's plain SGD, written out by hand rather than with
-    autograd + an optimizer: with g = lr * (label - σ(score)) for the true context
-    (label 1) and the k negatives (label 0),
-        input vector of the centre   += Σ_j g_j * C[target_j]      (= -lr * per-pair sgns_grad)
-        output vector of target_j    += g_j * W[centre]
-    ``index_add_`` adds the updates of repeated words together (those of very frequent
-    words capped: see ``row_update_scale``). This is about twice as fast on CPU as
-    nn.Embedding(sparse=True) + optim.SGD (no autograd graph, no sparse-gradient
-    coalescing) and shows the maths in a few lines.
+    The same updates as ``sgd_on_pairs`` (tests/test_word2vec.py pins the two to the
+    same vectors), written as word2vec.c writes them: with g = lr * (label - σ(score))
+    for the true context (label 1) and the k negatives (label 0),
+        input vector of the centre   += Σ_j g_j * C[target_j]      (= -lr * the pair's sgns_grad)
+        output vector of target_j    += g_j * W[centre]            (= -lr * its sgns_output_grads)
+    One (B, 1+k) matrix of scores serves both, where ``sgd_on_pairs`` calls three
+    functions that each compute the scores again; there is no autograd graph and no
+    optimizer (nn.Embedding(sparse=True) + optim.SGD would coalesce sparse gradients on
+    every step). ``index_add_`` adds the updates of repeated words together (those of
+    very frequent words capped: see ``row_update_scale``).
     (word2vec.c trains the context word's input vector to predict the centre word;
     the pairs are symmetric, so predicting the context from the centre, as the
     papers describe it, learns the same thing.)
@@ -519,7 +585,7 @@ class _SkipGramStep:
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)   # word2vec.c's g
         gW, gC = self.scaled(g, centre[:, None]), self.scaled(g, targets)
         # Σ_j g_j * C[target_j] as multiply-and-sum: for (1, 1+k) x (1+k, d) products,
-        # torch.bmm's per-matrix overhead makes it 3.5 times slower on a CPU.
+        # torch.bmm's per-matrix overhead makes it several times slower on a CPU.
         W.index_add_(0, centre, (gW[:, :, None] * c).sum(1))
         if self.learn_outputs:
             C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
