@@ -1,16 +1,24 @@
-"""embedlab's word2vec against gensim's, on the course corpus with the same hyper-parameters.
+"""embedlab's word2vec against gensim's, with the same hyper-parameters, over several seeds.
 
     python benchmarks/word2vec_vs_gensim.py                          # the full corpus, the issue's setting
+    python benchmarks/word2vec_vs_gensim.py --notebook               # notebook 03's setting, 5 seeds, both models
     python benchmarks/word2vec_vs_gensim.py --corpus slice --epochs 1   # a quick check that all runs
     python benchmarks/word2vec_vs_gensim.py --skip-gensim --devices cuda --cuda-batch-size 2048 8192 16384
 
 The setting (defaults): skip-gram, dim 100, window 5, 5 negatives, min_count 5, sample 1e-3,
-5 epochs, on the full course corpus ("course-corpus", 7.7M tokens; ``--corpus slice`` is
-the 1M-token "course-corpus-slice" the notebooks use). Rows of the table:
+5 epochs, alpha 0.025, on the full course corpus ("course-corpus", 7.7M tokens; ``--corpus
+slice`` is the 1M-token "course-corpus-slice" the notebooks use). ``--notebook`` is notebook
+03's setting instead: the slice, dim 50, 3 epochs, alpha 0.05, seeds 0-4, skip-gram and CBOW.
+Rows of the table, for each model (``--models sg cbow``) and each seed (``--seeds``):
 
 * embedlab on the CPU (1 thread, train_word2vec's default; ``--threads`` to set them),
-* gensim ``Word2Vec`` with ``workers=2`` (``--workers``),
+* gensim ``Word2Vec`` with ``workers=2`` (``--workers``; its threads make a run vary even
+  with the same seed, so its spread over runs is part of what is measured),
 * embedlab on CUDA, when ``torch.cuda.is_available()`` (``--devices`` to choose).
+
+With more than one seed, a summary table follows: for each implementation and model the
+mean and the range (min to max) of each score over the runs. Two implementations tie on a
+score when their ranges overlap; otherwise one is ahead by at least the gap between them.
 
 All are scored by ``embedlab.evaluate`` on the course's shipped test sets
 (``embedlab.corpus``): analogy accuracy on Google's questions (restrict_vocab=30000),
@@ -18,7 +26,7 @@ Spearman correlation on WordSim-353 and SimLex-999; ``embedlab.evaluate`` gives 
 numbers as gensim's ``evaluate_word_analogies`` / ``evaluate_word_pairs``
 (tests/test_evaluate.py). "words/s" is effective words (left after subsampling) per
 second of training, as gensim reports it; reading the corpus and building the
-vocabulary are not timed for either. Prints a markdown table and the machine it ran on;
+vocabulary are not timed for either. Prints markdown tables and the machine it ran on;
 ``--json PATH`` also writes the numbers.
 """
 from __future__ import annotations
@@ -30,6 +38,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,6 +49,8 @@ from embedlab.word2vec import train_word2vec  # noqa: E402
 from machine import machine_line  # noqa: E402  (benchmarks/machine.py)
 
 CORPORA = {"slice": "course-corpus-slice", "full": "course-corpus"}
+SCORES = ("analogy", "wordsim353", "simlex999")
+NOTEBOOK = dict(corpus="slice", dim=50, epochs=3, alpha=0.05, seeds=[0, 1, 2, 3, 4], models=["sg", "cbow"])
 
 
 def scores(vectors) -> dict[str, float]:
@@ -57,14 +68,14 @@ def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int,
     extra = {"batch_size": batch_size} if batch_size else {}
     model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads,
                            max_row_updates=max_row_updates, **hp, **extra)
-    print(f"embedlab ({device}): {model}", flush=True)
+    print(f"embedlab ({device}, {'skip-gram' if hp['sg'] else 'CBOW'}, seed {seed}): {model}", flush=True)
     label = model.params["device"]
     if label == "cpu":
         label += f" ({model.params['threads']} thread{'s' if model.params['threads'] > 1 else ''})"
     cap = model.params["max_row_updates"]
     name = f"embedlab (batch {model.params['batch_size']}, cap {cap if cap is not None else 'off'})"
-    return {"implementation": name, "device": label,
-            "seconds": model.train_seconds, "words_per_second": model.words_per_second,
+    return {"implementation": name, "device": label, "model": "skip-gram" if hp["sg"] else "CBOW",
+            "seed": seed, "seconds": model.train_seconds, "words_per_second": model.words_per_second,
             "vocabulary": len(model.index_to_key), **scores(model)}
 
 
@@ -74,41 +85,68 @@ def run_gensim(docs, hp: dict, workers: int, seed: int) -> dict:
 
     logging.getLogger("gensim").setLevel(logging.ERROR)
     gm = Word2Vec(vector_size=hp["dim"], window=hp["window"], negative=hp["negative"], hs=0,
-                  min_count=hp["min_count"], sample=hp["sample"], sg=int(hp["sg"]), workers=workers,
-                  seed=seed)
+                  min_count=hp["min_count"], sample=hp["sample"], sg=int(hp["sg"]), alpha=hp["alpha"],
+                  workers=workers, seed=seed)
     gm.build_vocab(docs)
     start = time.perf_counter()
     effective, _raw = gm.train(docs, total_examples=gm.corpus_count, epochs=hp["epochs"])
     seconds = time.perf_counter() - start
-    print(f"gensim: {seconds:.1f} s, {effective / seconds:,.0f} effective words/s", flush=True)
+    print(f"gensim ({'skip-gram' if hp['sg'] else 'CBOW'}, seed {seed}): {seconds:.1f} s, "
+          f"{effective / seconds:,.0f} effective words/s", flush=True)
     return {"implementation": f"gensim {gensim.__version__} (workers={workers})", "device": "cpu",
+            "model": "skip-gram" if hp["sg"] else "CBOW", "seed": seed,
             "seconds": seconds, "words_per_second": effective / seconds,
             "vocabulary": len(gm.wv.index_to_key), **scores(gm.wv)}
 
 
 def markdown_table(rows: list[dict]) -> str:
-    lines = ["| implementation | device | train s | words/s | analogy acc. | WordSim-353 ρ | SimLex-999 ρ |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| implementation | model | seed | device | train s | words/s | analogy acc. | WordSim-353 ρ | SimLex-999 ρ |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['implementation']} | {r['device']} | {r['seconds']:.1f} | "
+        lines.append(f"| {r['implementation']} | {r['model']} | {r['seed']} | {r['device']} | {r['seconds']:.1f} | "
                      f"{r['words_per_second']:,.0f} | {r['analogy']:.3f} | {r['wordsim353']:.3f} | "
                      f"{r['simlex999']:.3f} |")
+    return "\n".join(lines)
+
+
+def summary_table(rows: list[dict]) -> str:
+    """Mean and range (min to max) of each score per implementation, model and device."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["implementation"], r["model"], r["device"]), []).append(r)
+    lines = ["| implementation | model | device | runs | analogy acc. | WordSim-353 ρ | SimLex-999 ρ |",
+             "|---|---|---|---:|---|---|---|"]
+    for (name, model, device), runs in groups.items():
+        cells = []
+        for key in SCORES:
+            values = np.array([r[key] for r in runs])
+            cells.append(f"{values.mean():.3f} ({values.min():.3f} to {values.max():.3f})")
+        lines.append(f"| {name} | {model} | {device} | {len(runs)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", choices=sorted(CORPORA), default="full",
+    parser.add_argument("--notebook", action="store_true",
+                        help="notebook 03's setting: --corpus slice --dim 50 --epochs 3 --alpha 0.05 "
+                             "--seeds 0 1 2 3 4 --models sg cbow (other options still apply)")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default=None,
                         help="full: course-corpus (7.7M tokens, default); slice: course-corpus-slice (1M)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N documents")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=None, help="default 5 (--notebook: 3)")
+    parser.add_argument("--dim", type=int, default=None, help="default 100 (--notebook: 50)")
+    parser.add_argument("--alpha", type=float, default=None, help="starting learning rate, default 0.025 "
+                                                                   "(--notebook: 0.05)")
     parser.add_argument("--window", type=int, default=5)
     parser.add_argument("--negative", type=int, default=5)
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--sample", type=float, default=1e-3)
-    parser.add_argument("--cbow", action="store_true", help="CBOW instead of skip-gram")
+    parser.add_argument("--models", nargs="+", choices=["sg", "cbow"], default=None,
+                        help="skip-gram and/or CBOW (default: sg; --notebook: both)")
+    parser.add_argument("--cbow", action="store_true", help="CBOW instead of skip-gram (= --models cbow)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None,
+                        help="one run per seed and implementation (default: 1; --notebook: 0 1 2 3 4)")
     parser.add_argument("--devices", nargs="+", default=None,
                         help="embedlab devices (default: cpu, plus cuda when available)")
     parser.add_argument("--batch-size", type=int, default=None, help="embedlab's batch size on the CPU (default: its own)")
@@ -119,10 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None,
                         help="embedlab's CPU training threads (default: train_word2vec's, 1)")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-gensim", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
+    preset = NOTEBOOK if args.notebook else dict(corpus="full", dim=100, epochs=5, alpha=0.025, seeds=[1],
+                                                 models=["sg"])
+    for key, value in preset.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.cbow:
+        args.models = ["cbow"]
     devices = args.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
 
     name = CORPORA[args.corpus]
@@ -133,38 +177,42 @@ def main(argv: list[str] | None = None) -> int:
             break
         docs.append(doc)
     n_words = sum(map(len, docs))
-    hp = dict(dim=args.dim, window=args.window, negative=args.negative, min_count=args.min_count,
-              sample=args.sample, epochs=args.epochs, sg=not args.cbow)
+    base = dict(dim=args.dim, window=args.window, negative=args.negative, min_count=args.min_count,
+                sample=args.sample, epochs=args.epochs, alpha=args.alpha)
     print(f"Corpus: {name}, {len(docs):,} documents, {n_words:,} words (read in "
-          f"{time.perf_counter() - start:.1f} s). {'CBOW' if args.cbow else 'Skip-gram'}, "
-          f"{', '.join(f'{k}={v}' for k, v in hp.items() if k != 'sg')}.", flush=True)
+          f"{time.perf_counter() - start:.1f} s). Models {', '.join(args.models)}, seeds "
+          f"{', '.join(map(str, args.seeds))}, {', '.join(f'{k}={v}' for k, v in base.items())}.", flush=True)
 
     cap = args.max_row_updates or None
     rows = []
-    for device in devices:
-        if device == "cpu":
-            rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, args.seed, args.threads, cap))
+    for model in args.models:
+        hp = dict(base, sg=model == "sg")
+        for seed in args.seeds:
+            for device in devices:
+                if device == "cpu":
+                    rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, seed, args.threads, cap))
+                else:
+                    for batch_size in args.cuda_batch_size:
+                        rows.append(run_embedlab(docs, hp, device, batch_size, seed, None, cap))
             if not args.skip_gensim:
-                rows.append(run_gensim(docs, hp, args.workers, args.seed))
-        else:
-            for batch_size in args.cuda_batch_size:
-                rows.append(run_embedlab(docs, hp, device, batch_size, args.seed, None, cap))
-    if "cpu" not in devices and not args.skip_gensim:
-        rows.append(run_gensim(docs, hp, args.workers, args.seed))
+                rows.append(run_gensim(docs, hp, args.workers, seed))
 
     print()
     print(markdown_table(rows))
+    if len(args.seeds) > 1:
+        print()
+        print(summary_table(rows))
     print()
     print(machine_line())
-    answered = ", ".join(f"{r['analogy_total']:,}" for r in rows)
+    answered = ", ".join(sorted({f"{r['analogy_total']:,}" for r in rows}))
     print(f"Analogy questions answered: {answered} of "
-          f"{len(corpus.load_analogies()):,} (the rest have a word outside the 30,000 most frequent); "
-          f"WordSim-353 pairs out of vocabulary: {rows[0]['wordsim353_oov']:.1%}, "
+          f"{len(corpus.load_analogies()):,} (the rest have a word outside the vocabulary or the 30,000 "
+          f"most frequent); WordSim-353 pairs out of vocabulary: {rows[0]['wordsim353_oov']:.1%}, "
           f"SimLex-999: {rows[0]['simlex999_oov']:.1%}.")
     if args.json:
         args.json.write_text(json.dumps({"corpus": name, "documents": len(docs), "words": n_words,
-                                         "hyper_parameters": hp, "machine": machine_line(), "rows": rows},
-                                        indent=2))
+                                         "hyper_parameters": base, "models": args.models, "seeds": args.seeds,
+                                         "machine": machine_line(), "rows": rows}, indent=2))
     return 0
 
 
