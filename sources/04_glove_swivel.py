@@ -762,18 +762,20 @@ assert (round(cos_woman, 3), round(cos_man, 3)) == (0.725, 0.712) and cos_woman 
 # * **GloVe** fits $w_i \cdot \tilde w_j + b_i + \tilde b_j \approx \log X_{ij}$ on the
 #   non-zero cells of the co-occurrence matrix, weighting each squared error by
 #   $f(x) = \min(1, (x / x_{\max})^{0.75})$: rare pairs count less, frequent pairs are capped.
-#   AdaGrad, the sum $W + \tilde W$, and $x_{\max}$ matched to the corpus size matter in practice.
+#   Its gradient moves a cell's two vectors along each other, by $2 f(x)\,e$ (and the biases
+#   by the same amount). AdaGrad, the sum $W + \tilde W$, and $x_{\max}$ matched to the
+#   corpus size matter in practice.
 # * **SWIVEL** fits PMI on observed cells (weighted by a confidence that grows with the
 #   count) and adds a **soft hinge** on unobserved cells, so "never seen together" pushes
 #   frequent words apart without forcing rare pairs to a made-up value.
 # * Both are trained in batches of cells (GloVe) or blocks (SWIVEL) with a few tensor
 #   operations per step; both work on CPU or GPU.
-# * On a million words, and on the course's full 7.7 million (`benchmarks/glove_vs_lsa.py`),
-#   the count-based PPMI + SVD beats GloVe on word similarity and analogies: a strong,
-#   cheap baseline. SWIVEL beats GloVe on both corpora; on the slice it is best on
-#   SimLex-999 only, on the full corpus it beats PPMI + SVD on all three scores. GloVe
-#   trained on 6 billion words answers about half (0.497) of the 14,877 analogy questions
-#   whose words are among its 30,000 most frequent.
+# * A comparison carries its spread: over ten seeds, on a million words, the count-based
+#   PPMI + SVD is best on WordSim-353 and on the analogies, SWIVEL ties it on SimLex-999,
+#   and both beat GloVe; a gap inside the spread is a tie. PPMI + SVD, a strong and cheap
+#   baseline, still beats GloVe on the full 7.7 million words, as Levy, Goldberg and Dagan
+#   (2015) found at that scale; GloVe trained on 6 billion words answers about half (0.497)
+#   of the 14,877 analogy questions whose words are among its 30,000 most frequent.
 # * Embeddings learned from text **inherit its biases**: occupations line up along a
 #   he − she direction. Measuring this is easy; removing it is not.
 #
