@@ -913,6 +913,19 @@ def _diagnose(ex: Exercise, cases: Sequence[Case], i: int, outputs: list[Any], g
     hint = _mistake_hint(ex, cases, i, outputs)
     if hint:
         return hint
+    return _numeric_diagnosis(got_p, exp_p, ex)
+
+
+def _numeric_diagnosis(got_p: Any, exp_p: Any, ex: Exercise) -> str | None:
+    """A generic reason why numbers differ: shape, axis, NaN, dtype, zeros, a constant factor."""
+    if (isinstance(exp_p, (tuple, list)) and isinstance(got_p, (tuple, list)) and len(got_p) == len(exp_p)
+            and any(isinstance(_to_plain(e), np.ndarray) for e in exp_p)):
+        # Several results (e.g. two gradients): diagnose the first one that is wrong, by itself.
+        for k, (g_k, e_k) in enumerate(zip(got_p, exp_p)):
+            if compare_values(g_k, e_k, ex.rtol, ex.atol) is not None:
+                why = _numeric_diagnosis(_to_plain(g_k), _to_plain(e_k), ex)
+                return f"in item {k} of the {len(exp_p)} you return: {why}" if why else None
+        return None
     g, e = _as_numeric_array(got_p), _as_numeric_array(exp_p)
     if g is None or e is None:
         return None

@@ -432,3 +432,20 @@ def test_compare_values_containers():
 def test_check_result_is_public_api():
     r = CheckResult("x", True, 1.0, "ok")
     assert r.passed and r.score == 1.0 and r.message == "ok"
+
+
+def test_a_tuple_of_results_is_diagnosed_item_by_item():
+    # Derivation exercises return several gradients: the generic diagnosis names the item.
+    check_module._load_all()
+
+    def cases(rng):
+        return [Case((rng.normal(size=(3, 2)),), label=f"random {i}") for i in range(5)]
+
+    exercise("99.pair", lambda x: (2 * x, x.sum(0)), cases=cases, name="pair")
+    try:
+        result = check(lambda x: (2 * x, 3 * x.sum(0)), "99.pair", quiet=True)
+        assert result.hint.startswith("in item 1 of the 2 you return: every value is off by the same factor")
+        result = check(lambda x: (2 * x.T, x.sum(0)), "99.pair", quiet=True)
+        assert result.hint.startswith("in item 0 of the 2 you return: the result is transposed")
+    finally:
+        del check_module._REGISTRY["99.pair"]
