@@ -467,16 +467,16 @@ def train_doc2vec(
     """Train Doc2Vec with negative sampling: PV-DBOW (``dm=False``) or PV-DM (``dm=True``).
 
     docs: a list of documents, each a list of words; ``model.dv[i]`` is the vector of
-    ``docs[i]``. The defaults are gensim's ``Doc2Vec`` (except epochs=10, gensim's
-    Doc2Vec default too), with ``dm_mean=1`` for PV-DM. dbow_words: with PV-DBOW, also
-    train word vectors by skip-gram (gensim's ``dbow_words=1``; slower, often better
-    document vectors on small corpora). device: "cpu", "cuda", "mps" or None (the best
+    ``docs[i]``. The defaults are those of gensim's ``Doc2Vec``, with ``dm_mean=1`` for PV-DM. dbow_words: with PV-DBOW, also
+    train word vectors by skip-gram (gensim's ``dbow_words=1``; slower: every word is a
+    skip-gram centre too). device: "cpu", "cuda", "mps" or None (the best
     there is). seed: the same seed on CPU gives the same vectors.
 
     batch_size: (document, word) pairs (PV-DBOW) or centre words (PV-DM) updated
-    together, from one snapshot of the vectors, in a random order (see
-    ``train_word2vec`` for why small batches of summed updates work like word2vec.c's
-    lock-free threads).
+    together, from one snapshot of the vectors. The pairs are taken in a random order, so
+    that a batch holds words of many documents and no document vector gets many summed
+    updates at once (tests/test_doc2vec.py checks the result against gensim's one-pair-
+    at-a-time training).
     """
     dev = _resolve_device(device)
     docs = docs if isinstance(docs, list) else list(docs)
