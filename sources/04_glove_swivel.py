@@ -515,7 +515,7 @@ for _res in results.values():
 # | SWIVEL | 0.557 (0.535 to 0.631) | 0.264 (0.237 to 0.267) | 0.104 (0.097 to 0.117) |
 # | PPMI + SVD | 0.645 | 0.242 | 0.167 |
 #
-# A seed moves SWIVEL's WordSim-353 by up to 0.1, so a gap smaller than the range is a
+# A seed moves SWIVEL's WordSim-353 by up to 0.1, so a gap inside the range is a
 # **tie**. With that rule: PPMI + SVD is best on WordSim-353 and on the analogies, above
 # every seed of the other two. On SimLex-999, SWIVEL and PPMI + SVD **tie** (SWIVEL's
 # seeds fall on both sides of 0.242). SWIVEL beats GloVe on all three scores, whatever the
@@ -526,7 +526,7 @@ for _res in results.values():
 # Resampling the pairs (a paired bootstrap) puts the 95 % interval of a difference between
 # two of these models about ±0.07 to ±0.14 around it on WordSim-353, and ±0.05 to ±0.08 on
 # SimLex-999. PPMI + SVD's lead over SWIVEL on WordSim-353 (0.089, interval 0.025 to 0.163)
-# survives that; SWIVEL's over GloVe (0.121, interval 0.000 to 0.250) only just.
+# survives that; SWIVEL's over GloVe (0.121, interval 0.000 to 0.250) is at its edge.
 #
 # On the course's full corpus, 7.7 million words, PPMI + SVD still beats GloVe on
 # WordSim-353 (0.708 against 0.549; the authors' own `glove.c` scores 0.510), as Levy,
