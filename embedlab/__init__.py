@@ -9,6 +9,7 @@ Learners mostly need these::
 """
 from .check import (CheckResult, check, graded_mode, hint, list_exercises, reference, solution,
                     yours_or_reference)
+from . import gradcheck  # numerical gradients: how derivation exercises are graded
 from .device import device
 
 __version__ = "0.1.0"
@@ -17,6 +18,7 @@ __all__ = [
     "CheckResult",
     "check",
     "device",
+    "gradcheck",
     "graded_mode",
     "hint",
     "list_exercises",

@@ -645,7 +645,7 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
         elif why == "exception":
             hint = _exception_hint(ex, cases, i, got, outputs)
         else:
-            hint = _diagnose(ex, cases, i, outputs, got, exp, why)
+            hint = _diagnose(ex, cases, i, outputs, got, exp, why, expected)
     lines = [f"{ex.id}: passed {n_passed}/{n} cases."]
     if timed_out:
         lines[0] += f" Stopped after {ex.time_limit:g} s."
@@ -688,12 +688,19 @@ def _signature_problem(fn: Callable, ex: Exercise, case: Case) -> str | None:
         sig.bind(*case.args, **case.kwargs)
     except TypeError:
         try:
-            wanted = f"{ex.name}{inspect.signature(ex.reference)}"
+            wanted = f"{ex.name}{_plain_signature(ex.reference)}"
         except (TypeError, ValueError):
             wanted = ex.name
         return (f"{ex.id}: check() calls {wanted}, but your function is "
                 f"{getattr(fn, '__name__', 'fn')}{sig}. Keep the parameters of the exercise's stub.")
     return None
+
+
+def _plain_signature(fn: Callable) -> str:
+    """``(counts, sample=0.001)``: the parameters without annotations (which may be strings)."""
+    sig = inspect.signature(fn)
+    params = [q.replace(annotation=inspect.Parameter.empty) for q in sig.parameters.values()]
+    return str(sig.replace(parameters=params, return_annotation=inspect.Signature.empty))
 
 
 def _call(fn: Callable, case: Case) -> Any:
@@ -903,7 +910,7 @@ def _torch_case(case: Case, suffix: str = "") -> Case:
 # Diagnosis: why is it wrong, in one sentence
 # ---------------------------------------------------------------------------
 def _diagnose(ex: Exercise, cases: Sequence[Case], i: int, outputs: list[Any], got: Any, exp: Any,
-              why: str) -> str | None:
+              why: str, expected: Sequence[Any] = ()) -> str | None:
     if why == "changed its input":
         return ("your function changed its input in place (e.g. `x /= ...` or `x[...] = ...` on an "
                 "argument). Work on a copy, or build a new array, so the caller's data stays intact.")
@@ -913,7 +920,23 @@ def _diagnose(ex: Exercise, cases: Sequence[Case], i: int, outputs: list[Any], g
     hint = _mistake_hint(ex, cases, i, outputs)
     if hint:
         return hint
-    return _numeric_diagnosis(got_p, exp_p, ex)
+    return _numeric_diagnosis(got_p, exp_p, ex) or _factor_across_cases(outputs, expected)
+
+
+def _factor_across_cases(outputs: Sequence[Any], expected: Sequence[Any]) -> str | None:
+    """A single number off by the same factor on every case (e.g. 2 * the right length)."""
+    ratios = []
+    for got, exp in zip(outputs, expected):
+        g, e = _as_numeric_array(got), _as_numeric_array(exp)
+        if g is None or e is None or g.size != 1 or e.size != 1:
+            return None
+        g, e = float(g.reshape(())), float(e.reshape(()))
+        if abs(e) > 1e-12 and np.isfinite(g):
+            ratios.append(g / e)
+    if len(ratios) >= 3 and np.allclose(ratios, ratios[0], rtol=1e-4) and not np.isclose(ratios[0], 1.0):
+        return (f"on every case your number is {ratios[0]:.4g} times the expected one: a constant "
+                "factor is missing or applied twice.")
+    return None
 
 
 def _numeric_diagnosis(got_p: Any, exp_p: Any, ex: Exercise) -> str | None:
@@ -935,21 +958,33 @@ def _numeric_diagnosis(got_p: Any, exp_p: Any, ex: Exercise) -> str | None:
                     "you sum or normalise over, and the order of the matrix product.")
         if g.size == e.size:
             return (f"the right number of values but the wrong shape: expected {e.shape}, got {g.shape}. "
-                    "Reshape, unless an axis of length 1 stands for something that can be longer "
-                    "(k noise words, B examples): then a sum over that axis is missing.")
+                    "Read the docstring's shapes again: either a reshape is missing, or an axis you "
+                    "summed over (or kept) should not have been.")
+        if e.size == 0 or g.size == 0:
+            return (f"expected shape {e.shape}, got {g.shape}: an empty input still gives a result "
+                    "with the documented shape (for example (0, V): no rows, but V columns).")
+        if g.ndim == e.ndim and g.shape[1:] == e.shape[1:]:
+            return (f"expected shape {e.shape}, got {g.shape}: the number of rows is wrong. The "
+                    "docstring says what each row stands for: is every input given its row, even "
+                    "one that is unknown or empty?")
         return (f"expected shape {e.shape}, got {g.shape}: check which axis you reduce over "
                 "(axis=0 is down the columns, axis=1 along the rows) and keepdims.")
     g64, e64 = g.astype(np.float64), e.astype(np.float64)
     if np.isnan(g64).any() and not np.isnan(e64).any():
-        return ("NaN appears where the reference has numbers: usually 0/0, e.g. dividing by the "
-                "norm of an all-zero vector. Guard the division (return 0 where the norm is 0).")
+        return ("NaN appears where the reference has numbers: usually 0/0 (dividing by the norm of "
+                "an all-zero vector: guard the division) or the square root or log of a negative "
+                "number.")
     if np.isinf(g64).any() and not np.isinf(e64).any():
         return "inf appears: a division by zero or log(0). Guard the zero case."
     if g.dtype.kind in "iu" and e.dtype.kind == "f" and not np.allclose(e64, np.round(e64)):
+        if e.ndim == 0:
+            return ("your result is a whole number (an integer type), so the fraction was cut off: "
+                    "compute and return a float.")
         return ("your result has an integer dtype, so fractions were cut off: create the array "
                 "with dtype=float (np.zeros(..., dtype=float)).")
     if not np.any(g64) and np.any(e64):
-        return "your function returns all zeros: is it still a stub, or are values never filled in?"
+        return ("your function returns all zeros: is it still a stub, are values never filled in, "
+                "or did an integer dtype (np.asarray(v, dtype=int)) cut every fraction to 0?")
     ratio = _constant_ratio(g64, e64)
     if ratio is not None:
         return (f"every value is off by the same factor ({ratio:.4g} times the expected value): "

@@ -20,7 +20,8 @@
 # retrieval, photo apps and fraud detectors all run on embeddings.
 #
 # In this course you build them yourself, from one-hot vectors and word counts up to
-# word2vec, BERT, CLIP and a small multimodal search engine, on a laptop CPU.
+# word2vec, GloVe and document vectors today, and BERT, CLIP and a small multimodal
+# search engine in the lessons still being written, on a laptop CPU.
 #
 # **Goals of this notebook**
 #
@@ -261,10 +262,13 @@ assert _r.n_passed == 13 and "a plain Python list" in _r.message and ".dot()" in
 #
 # When the hints were not enough, or to compare your code with the course's once yours
 # passes, `embedlab.solution` shows the solution of an exercise. (`check` compares
-# results, not code: a different solution that passes is just as right.)
+# results, not code: a different solution that passes is just as right.) The call below
+# is commented out so that running the notebook from top to bottom does not show you the
+# answer: remove the `#` when you want it.
 
 # %%
-embedlab.solution("00.vector_length")
+# Run this once your vector_length passes (or after its last hint): it shows the solution.
+# embedlab.solution("00.vector_length")
 
 # %% [markdown]
 # Solutions are for self-learners. In a **graded release** (nbgrader, see below)
@@ -324,7 +328,8 @@ assert all(s1 > s2 for s1, s2 in zip(_spread, _spread[1:])), \
 # %% [markdown]
 # In one dimension a random "vector" can be almost any length, but in 10,000
 # dimensions all 200 are between 98 and 102 long: $\sqrt{10\,000} = 100$, give or
-# take 2 %. The higher the dimension, the closer the lengths crowd around $\sqrt{d}$.
+# take 2 %. The higher the dimension, the closer the lengths crowd around $\sqrt{d}$ relative
+# to its size (the spread itself stays about the same, a few units).
 # That is a first taste of the *curse of dimensionality* of notebook 01.
 #
 # ### Exercise 00.distance
@@ -441,9 +446,10 @@ assert all(np.dot(g, p) > 0 for g, p in zip(arrows, points)), "the text says eve
 # %% [markdown]
 # ## The course map
 #
-# The course has 19 notebooks in six tracks. Each notebook builds on the previous
-# ones, but from notebook 07 on you can also jump to the track you need: the "Start"
-# and "Words and documents" tracks give the basics everything else uses.
+# The course will have 19 notebooks in six tracks; notebooks 00-06 are ready, 07-18 are
+# planned (the map marks them). Each notebook builds on the previous ones, but once the
+# later tracks exist you can jump from 07 on to the one you need: the "Start" and "Words
+# and documents" tracks give the basics everything else uses.
 
 # %%
 display(Markdown(course_map_markdown()))

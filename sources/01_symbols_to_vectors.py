@@ -376,7 +376,8 @@ assert counts[_mi, vocab["a"]] == 3 and "a" not in _top8, \
 # *mistress*, *community*, ... *a* occurs three times but does not make the top 8. The plot
 # shows the same shift for the entry **love**: by raw counts its top word is *the*,
 # followed by a tie of words that occur twice (*and, by, from, is, patient, ...*, shown
-# in alphabetical order); by TF-IDF weight, *patient, under, ailments, caries, insanity*.
+# in alphabetical order); by TF-IDF weight, *patient, under*, then a tie of rare words
+# that occur once (*ailments, caries, insanity, ...*, again in alphabetical order).
 
 # %%
 def top_words_plot(headword, k=8):
@@ -484,8 +485,8 @@ assert (_offdiag >= 0.1).sum() == 3, \
 # %% [markdown]
 # What to see: *lawyer* and *liar* score 0.24 (Bierce defines a liar as "a lawyer with a
 # roving commission", so they share the rare word *lawyer*), *liar* and *prevaricator* 0.21, and
-# *academe* and *academy* are the most similar pair of the whole dictionary (about 0.51:
-# their definitions share words). Every other pair scores below 0.1: short definitions
+# *academe* and *academy* are the most similar pair of the whole dictionary (about 0.51,
+# as section 7 shows: their definitions share words). Every other pair scores below 0.1: short definitions
 # rarely share a rare word. *Bride* and *marriage* score only 0.05 although they are about the
 # same thing: TF-IDF only sees **shared words**, not related meanings. Dense, learned
 # embeddings (next notebooks) fix exactly this.
@@ -698,8 +699,13 @@ assert all(s1 > s2 for s1, s2 in zip(spreads, spreads[1:])), \
 # each uses a handful of words, and two entries are only similar when they share rare
 # ones. Cosine on sparse vectors relies on that overlap. The flip side is what we saw
 # above: the median pair of entries has a cosine of about 0.04 and nine pairs in ten
-# score below 0.1, so the scores cannot tell near-misses from the unrelated. Learned embeddings squeeze meaning into a few hundred dense
-# dimensions where distances are informative.
+# score below 0.1, so the scores cannot tell near-misses from the unrelated. That is
+# sparsity at work, not the concentration of distances above: two short entries simply
+# share no word. Learned embeddings (from notebook 02 on) use a few hundred dense
+# dimensions. The random points above warn that a few hundred dimensions are already
+# enough for distances between *random* points to concentrate; learned vectors escape it
+# because they are not random: they lie near a much smaller set of directions that the
+# data uses, so near neighbours stay clearly nearer than the rest.
 #
 # ## 9. A first search engine
 #
@@ -741,7 +747,10 @@ idf = np.log((1 + n_docs) / (1 + df)) + 1            # the dictionary's idf, sha
 
 
 def query_vector(query):
-    """The query as a (V,) TF-IDF vector, weighted with the dictionary's idf."""
+    """The query as a (V,) TF-IDF vector, weighted with the dictionary's idf.
+
+    Not normalised: the cosine in search divides by its length anyway.
+    """
     return bag_of_words([tokenize(query)], vocab)[0] * idf
 
 
@@ -829,7 +838,7 @@ assert _dl == 107 and np.median(lengths) == 34, \
 # **architect**; *and* is in most entries, so its low idf barely moves the ranking.
 # *dog* finds **reverence** ("the spiritual attitude of a man to a god and a dog to a
 # man"), **medicine** and **effect** before the entry **dog** itself, which only comes
-# 5th: its long definition (107 words; the median entry has 34) dilutes the word. Cosine compares directions, and a long
+# 5th: its long entry (107 words with the headword; the median entry has 34) dilutes the word. Cosine compares directions, and a long
 # entry about many things points a little in every direction.
 #
 # ### Search it yourself
@@ -923,7 +932,8 @@ display(widgets.VBox([query_box, results_out]))
 # <details><summary>Answer</summary>
 #
 # No. The query vector has a single non-zero entry, so its cosine with an entry is that
-# entry's (normalised) TF-IDF weight for *dog*. **reverence** is short (17 words) and
+# entry's (normalised) TF-IDF weight for *dog*. **reverence** is short (17 words with its
+# headword) and
 # mentions *dog* once, so *dog* is a large part of its vector; the entry **dog** is long and spreads
 # its weight over many other words. Cosine measures how much of a document's direction
 # is the query's, not whether the document is "about" the query.

@@ -449,3 +449,21 @@ def test_a_tuple_of_results_is_diagnosed_item_by_item():
         assert result.hint.startswith("in item 0 of the 2 you return: the result is transposed")
     finally:
         del check_module._REGISTRY["99.pair"]
+
+
+def test_a_number_off_by_a_constant_factor_on_every_case(rows_exercise):
+    check_module._load_all()
+
+    def cases(rng):
+        return [Case((rng.normal(size=3),), label=f"random {i}") for i in range(5)]
+
+    exercise("99.norm", lambda v: float(np.linalg.norm(v)), cases=cases, name="norm")
+    try:
+        result = check(lambda v: 2 * float(np.linalg.norm(v)), "99.norm", quiet=True)
+        assert "2 times the expected one" in result.hint
+        result = check(lambda v: float(np.linalg.norm(v)) + 1, "99.norm", quiet=True)
+        assert result.hint is None or "times the expected" not in result.hint
+        result = check(lambda v, w: 0.0, "99.norm", quiet=True)
+        assert "norm(v)" in result.message and "'" not in result.message.split("calls")[1].split(",")[0]
+    finally:
+        del check_module._REGISTRY["99.norm"]

@@ -49,9 +49,9 @@ exercise("00.vector_length", welcome.vector_length, cases=_vector_length_cases, 
     "Every entry counts, a negative one as much as a positive one: square each entry, add up "
     "the squares, then take the square root. For $(3, -4)$: $\\sqrt{9 + 16} = 5$. The input may "
     "be a plain Python list or an integer array, so turn it into a float array first.",
-    "`np.asarray(v, dtype=float)` turns a list or an integer array into a float array; then "
-    "`v * v` squares every entry, `np.sum` adds them up and `np.sqrt` takes the root. Return one "
-    "number (`float(...)` makes it a plain Python float).",
+    "Three steps on a float array: square every entry (multiplying two arrays multiplies them "
+    "entry by entry), add the squares up, take the square root. `np.asarray(..., dtype=float)` "
+    "makes a float array of a list or an integer array. Return one plain number.",
 ])
 
 
@@ -256,11 +256,11 @@ exercise("00.vector_length_grad", vector_length_grad, cases=_length_grad_cases, 
     "$\\lVert v \\rVert = \\sqrt{u}$. The chain rule multiplies the derivative of the outer step by "
     "the derivative of the inner one, for one entry $v_i$ at a time.",
     "$\\frac{d\\sqrt{u}}{du} = \\frac{1}{2\\sqrt{u}}$, and $\\frac{\\partial u}{\\partial v_i} = 2 v_i$ "
-    "(for $v_i$ every other entry is a constant). Multiply the two: the 2s cancel, and $\\sqrt{u}$ "
-    "is the length itself. Check your result on $(3, 4)$, where the answer is $(0.6, 0.8)$.",
-    "Entry $i$ of the gradient is $v_i$ divided by the length of $v$. In NumPy: make $v$ a float "
-    "array (`np.asarray(v, dtype=float)`), compute its length once, and divide the whole array by "
-    "it. The result has the shape of $v$.",
+    "(for $v_i$ every other entry is a constant). Multiply the two and simplify: what is "
+    "$\\sqrt{u}$? Test your formula by hand on $v = (3, 4)$, whose length is 5.",
+    "The 2s cancel and $\\sqrt{u}$ is the length itself: entry $i$ of the gradient is $v_i$ divided "
+    "by the length of $v$, so at $(3, 4)$ the answer is $(0.6, 0.8)$. In NumPy: make $v$ a float "
+    "array, compute its length once, and divide the whole array by it. The result has the shape of $v$.",
 ])
 
 

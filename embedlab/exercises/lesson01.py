@@ -337,7 +337,7 @@ def _tfidf_l1(counts):
 
 
 @mistake("01.tfidf", "An empty document has norm 0, and 0 / 0 gives NaN: divide only where the "
-         "norm is non-zero, e.g. np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).")
+         "norm is non-zero and leave the other rows at 0.")
 def _tfidf_nan_rows(counts):
     counts = np.asarray(counts, dtype=float)
     df = (counts > 0).sum(axis=0)
@@ -462,7 +462,7 @@ def _cos_scores(query_vec, doc_matrix):
 
 
 @mistake("01.search", "The ranking is ascending, so the least similar documents come first: "
-         "sort by -scores (np.argsort(-scores, kind='stable')) to put the best first.")
+         "sort by the negated scores (or reverse the order stably) to put the best first.")
 def _search_ascending(query_vec, doc_matrix, k):
     return np.argsort(_cos_scores(query_vec, doc_matrix), kind="stable")[:k]
 
@@ -499,14 +499,14 @@ def _search_k_minus_one(query_vec, doc_matrix, k):
 
 
 @mistake("01.search", "Equal scores come out in a scrambled order: NumPy's default sort is not "
-         "stable on long arrays. Use np.argsort(-scores, kind='stable') so ties keep the lower index first.")
+         "stable on long arrays. Ask argsort for a stable sort, so that ties keep the lower index first.")
 def _search_unstable(query_vec, doc_matrix, k):
     return np.argsort(-_cos_scores(query_vec, doc_matrix))[:k]
 
 
 @mistake("01.search", "Ties come out in reverse order: reversing an ascending sort "
-         "(argsort(scores)[::-1]) also reverses equal scores. Use np.argsort(-scores, "
-         "kind='stable')[:k] so that ties keep the lower index first.")
+         "(argsort(scores)[::-1]) also reverses equal scores. Sort the negated scores with a "
+         "stable sort instead, so that ties keep the lower index first.")
 def _search_reversed_ties(query_vec, doc_matrix, k):
     return np.argsort(_cos_scores(query_vec, doc_matrix), kind="stable")[::-1][:k]
 
