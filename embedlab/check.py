@@ -599,11 +599,22 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     first_failure: tuple[int, Any, str] | None = None
     timed_out = False
     # Learner code may divide by zero: check() diagnoses NaN/inf itself, so NumPy's
-    # RuntimeWarnings would only be noise above the verdict.
-    with np.errstate(all="ignore"), _TimeLimit(ex.time_limit) as limit:
+    # RuntimeWarnings would only be noise above the verdict. They are recorded instead:
+    # a right answer that computed log(0) or 0/0 on the way and hid it gets a note.
+    floating_errors: list[tuple[str, str]] = []
+    current = {"label": ""}
+
+    def record(kind: str, flag: int) -> None:  # noqa: ARG001 - numpy's seterrcall signature
+        if not floating_errors:
+            floating_errors.append((kind, current["label"]))
+
+    previous_call = np.seterrcall(record)
+    with np.errstate(divide="call", invalid="call", over="ignore", under="ignore"), \
+            _TimeLimit(ex.time_limit) as limit:
         for i, (case, exp) in enumerate(zip(cases, expected)):
             pristine = _copy(case)
             given = _copy(case)
+            current["label"] = case.label
             try:
                 got = _call(fn, given)
             except NotImplementedError:
@@ -628,6 +639,7 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
                 n_passed += 1
             elif first_failure is None:
                 first_failure = (i, got, why)
+    np.seterrcall(previous_call)
     if limit.unlimited:
         warnings.warn("This platform has no SIGALRM: check() runs without a time limit here.",
                       RuntimeWarning, stacklevel=3)
@@ -635,8 +647,15 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     n = len(cases)
     score = n_passed / n
     if first_failure is None:
-        return CheckResult(ex.id, True, 1.0, n_passed=n, n_cases=n, status="passed",
-                           message=f"{ex.id}: passed {n}/{n} cases. Well done!")
+        message = f"{ex.id}: passed {n}/{n} cases. Well done!"
+        if floating_errors:
+            kind, label = floating_errors[0]
+            message += (f"\nOne thing to tidy: NumPy reported \"{kind}\" inside your function"
+                        f"{f' (case: {label})' if label else ''}. The result is right, so a log(0), "
+                        "0/0 or x/0 was computed and then thrown away: it prints a RuntimeWarning "
+                        "whenever you use the function. Leave those entries out before the "
+                        "operation (a mask, or np.divide/np.log with where=...) rather than after.")
+        return CheckResult(ex.id, True, 1.0, n_passed=n, n_cases=n, status="passed", message=message)
     i, got, why = first_failure
     case, exp = cases[i], expected[i]
     with np.errstate(all="ignore"):

@@ -428,8 +428,8 @@ assert round(_p, 2) == 0.53, f"the text says PPMI gives WordSim-353 0.53, the no
 # **How sure is a gap?** A score on 252 word pairs would move if other pairs had been
 # chosen, and vectors counted on other text would score differently. So every comparison in
 # this course comes with its **spread** (a standard deviation over resampled test items,
-# seeds or splits of the data), and a gap that is not clearly larger than its spread,
-# roughly less than twice it so that its 95 % interval includes 0, is a **tie**.
+# seeds or splits of the data). A gap smaller than about twice its spread (so that its
+# 95 % interval includes 0) is a **tie**.
 # Here the gaps are far outside it: resampling the test pairs (a bootstrap) moves the
 # WordSim-353 gain by about ±0.06 and the SimLex-999 gain by about ±0.04, and on each of
 # ten random halves of the corpus PPMI beats raw counts by at least 0.30 and 0.13
@@ -713,8 +713,10 @@ for _word, _absent in {"monday": ["fortnight", "date", "calendar", "barton"],
 #
 # In practice you would use scikit-learn's `TruncatedSVD`. Its default solver is
 # **randomized** (Halko et al. 2011): multiply the matrix by a few random vectors, refine
-# with a few power iterations, then an exact SVD of a small matrix. It is approximate,
-# and usually faster than an exact solver on large dense-ish problems. `transform` returns
+# with a few power iterations, then an exact SVD of a small matrix. It is approximate, and
+# it pays off on large dense matrices; our PPMI matrix is very sparse (about 2 % of its
+# cells are non-zero), where a Lanczos solver such as `lsa_vectors`' PROPACK is usually
+# the faster one: compare the two times printed below. `transform` returns
 # $U_k S_k$; dividing by $S_k^{1/2}$ gives the same weighting as ours.
 
 # %%
@@ -1028,7 +1030,9 @@ for _source in ["gcide", "wordnet"]:
 # `window=10` instead of 5): among the 10 nearest neighbours of *monday*, *thursday*,
 # *friday*, *next* and *day* drop out and *fortnight*, *date*, *calendar* and *barton* (the
 # Dashwoods' home in Austen's *Sense and Sensibility*) come in; *doctor* loses *lawyer* and
-# gains *medical*, *cure* and *pregnant*. The 1/d weights are a compromise: wide windows,
+# gains *medical*, *cure* and *pregnant* (both of its lists are noisy: the corpus has few
+# doctors, and contractions such as *didn* sit near many words). The 1/d weights are a
+# compromise: wide windows,
 # but near words count more.
 # </details>
 #

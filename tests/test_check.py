@@ -38,6 +38,7 @@ def test_reference_passes_its_own_check(exercise_id):
     assert result.passed, result.message
     assert result.score == 1.0 and result.status == "passed"
     assert result.n_cases >= 5, "an exercise needs edge cases and random cases"
+    assert "One thing to tidy" not in result.message, result.message   # no hidden log(0) in a reference
 
 
 def _mistakes():
@@ -467,3 +468,15 @@ def test_a_number_off_by_a_constant_factor_on_every_case(rows_exercise):
         assert "norm(v)" in result.message and "'" not in result.message.split("calls")[1].split(",")[0]
     finally:
         del check_module._REGISTRY["99.norm"]
+
+
+def test_a_right_answer_that_computed_log_of_zero_gets_a_note(rows_exercise):
+    def normalise_rows(x):
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        out = x / norms                                   # 0/0 on the all-zero row ...
+        return np.where(norms > 0, out, 0.0)              # ... thrown away afterwards
+
+    result = check(normalise_rows, quiet=True)
+    assert result.passed
+    assert 'NumPy reported "invalid value"' in result.message and "all-zero rows" in result.message
+    assert "One thing to tidy" not in check(_normalise_rows, "99.rows", quiet=True).message

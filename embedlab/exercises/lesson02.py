@@ -67,6 +67,15 @@ def _cooc_uniform(ids, vocab_size, window):
     return _cooc_dense(ids, vocab_size, window, weight=lambda d: 1.0)
 
 
+@mistake("02.cooccurrence_counts", "The diagonal is half what it should be: when both tokens of a "
+         "pair are the same word, its 1/d goes to cell (w, w) twice (once for each direction), as it "
+         "does for any other pair. Do not skip the second addition when the two words are equal.")
+def _cooc_diagonal_once(ids, vocab_size, window):
+    out = cooccurrence.cooccurrence_counts(ids, vocab_size, window).astype(np.float64)
+    np.fill_diagonal(out, np.diag(out) / 2)
+    return out
+
+
 @mistake("02.cooccurrence_counts", "Only one direction is counted, so the matrix is not symmetric: "
          "a pair (a, b) must add 1/d to cell (a, b) AND to cell (b, a).")
 def _cooc_one_direction(ids, vocab_size, window):
@@ -89,13 +98,13 @@ def _cooc_both_sides_both_directions(ids, vocab_size, window):
 
 
 @mistake("02.cooccurrence_counts", "Off by one: the largest distance is missing. Count distances "
-         "d = 1, 2, ..., window inclusive: range(1, window + 1).")
+         "d = 1, 2, ..., window inclusive (Python's range stops before its end value).")
 def _cooc_range_short(ids, vocab_size, window):
     return _cooc_dense(ids, vocab_size, window, distances=range(1, window))
 
 
 @mistake("02.cooccurrence_counts", "Off by one: distance window + 1 is counted too. Count distances "
-         "d = 1, ..., window: range(1, window + 1).")
+         "d = 1, ..., window, and no further.")
 def _cooc_range_long(ids, vocab_size, window):
     return _cooc_dense(ids, vocab_size, window, distances=range(1, window + 2))
 
@@ -213,6 +222,19 @@ def _ppmi_alpha_not_renormalised(counts, alpha=0.75):
     return _pmi_any(counts, alpha, col_norm=False)
 
 
+@mistake("02.ppmi", "P_alpha(c) divides by total ** alpha, the total count raised to the power: that "
+         "does not add up to 1 either. Divide each powered context sum by the SUM of all the powered "
+         "context sums.")
+def _ppmi_alpha_over_total_power(counts, alpha=0.75):
+    counts = np.asarray(counts, dtype=np.float64)
+    total = counts.sum()
+    p_word = counts.sum(axis=1) / total
+    p_ctx = counts.sum(axis=0) ** alpha / total ** alpha
+    with np.errstate(all="ignore"):
+        pmi = np.log((counts / total) / np.outer(p_word, p_ctx))
+    return np.maximum(np.where(counts > 0, pmi, 0.0), 0.0)
+
+
 @mistake("02.ppmi", "P(w) and P(c) are swapped: P(w) comes from the row sums (counts.sum(axis=1)), "
          "P(c) from the column sums (counts.sum(axis=0)).")
 def _ppmi_axes_swapped(counts, alpha=0.75):
@@ -278,8 +300,8 @@ def _svd(matrix):
 
 
 @mistake("02.svd_embedding", "The columns are scaled by S, not sqrt(S): U * S is what "
-         "TruncatedSVD.transform returns, but here W = U[:, :dim] * np.sqrt(S[:dim]), which splits "
-         "S evenly between words and contexts.")
+         "TruncatedSVD.transform returns, but here each column of U is scaled by the square root "
+         "of its singular value, which splits S evenly between words and contexts.")
 def _svd_us(matrix, dim):
     U, S, _ = _svd(matrix)
     return U[:, :dim] * S[:dim]
