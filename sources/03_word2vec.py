@@ -625,9 +625,9 @@ assert np.mean(losses[200:220]) - np.mean(losses[-20:]) < 0.1 * (np.mean(losses[
 # by pair, so an update misses at most the few that other threads make at the same
 # moment. In a batch, all B updates are computed from the **same snapshot** and then
 # summed: a word that occurs $m$ times in the batch moves by the sum of $m$ gradients that
-# did not see each other. Each of them alone would have shrunk the error that the next one
-# sees; summed, they overshoot when $m$ is large. For most words $m$ is 0 or 1 and nothing
-# changes. How large is it for the frequent ones?
+# did not see each other. One at a time, each update would have met an error already
+# shrunk by the ones before it; summed, they overshoot when $m$ is large. For most words
+# $m$ is 0 or 1 and nothing changes. How large is it for the frequent ones?
 
 # %%
 full = len(centres) // batch * batch                    # the full batches
@@ -657,12 +657,13 @@ assert float(updates[updates > 0].median()) == 1, \
 # each, make training collapse (`docs/benchmarks.md`). `train_word2vec` therefore **caps**
 # a word's updates per batch (`max_row_updates=64`): a word updated $m > 64$ times in a
 # batch gets 64 times the **mean** of its updates instead of their sum. At 1,024 pairs per
-# batch the cap touches 39 words in these 300,000 pairs: the function words (*the*, *of*, *to*,
-# *and* ...) and words that a stretch of text keeps repeating, such as *basket*, *bird* and
-# *bell* (consecutive dictionary entries define them with their own headword: pairs are
-# trained in the order of the text). All other words are updated exactly as here. That
-# cap is what lets a GPU take large batches (each step costs about the same whatever its
-# size there).
+# batch it touches the output vectors of 39 words in these 300,000 pairs: the function
+# words (*the*, *of*, *to*, *and* ...) and words that a stretch of text keeps repeating,
+# such as *basket*, *bird* and *bell* (consecutive dictionary entries define them with their
+# own headword, and pairs are trained in the order of the text). All other words are
+# updated exactly as here. With the cap, batches of 8,192 pairs train as well as batches of
+# 1,024 (`docs/benchmarks.md`), which matters on a GPU, where a step costs about the same
+# whatever its size.
 #
 # `embedlab.word2vec.train_word2vec` is this loop over all pairs, epoch after epoch, with the
 # details of word2vec.c (the noise words of a whole chunk drawn at once, a random window per
@@ -715,9 +716,10 @@ print(f"multiply-adds for the scores alone, per pair: softmax V*d = {len(words) 
 # The ratio depends on the machine (a fast matrix-multiply library narrows it, small
 # tensor operations have a fixed cost per call), but it is large, and it grows with the
 # vocabulary: the softmax does $V d$ multiply-adds per pair for the scores alone, and as
-# many again for each gradient, where negative sampling does $(k + 1)\,d$. With millions of
-# words in the vocabulary, the full softmax is out of reach. Two other answers to the same
-# problem are classics:
+# many again for each gradient, where negative sampling does $(k + 1)\,d$ (and our readable
+# loop is not even the fastest way to do that: it computes the scores three times, and the
+# loss). With millions of words in the vocabulary, the full softmax is out of reach. Two
+# other answers to the same problem are classics:
 #
 # * **Hierarchical softmax** (Morin and Bengio, 2005; word2vec's `-hs 1`). The words are
 #   the leaves of a binary tree, and each of its $V - 1$ inner nodes has a vector $u$ (in
@@ -748,7 +750,8 @@ assert round(float(np.average(depth, weights=counts))) == 10, \
 assert round(float(np.log2(len(words)))) == 14, f"the text says log2 V is about 14, it is {np.log2(len(words)):.1f}"
 
 # %% [markdown]
-# *the* is 4 decisions deep, the rarest words 18, and the average token about 10.
+# *the* is 4 decisions deep, the rarest words 18, and the average token about 10: about
+# as many dot products per pair as negative sampling's $k + 1 = 6$, for an exact softmax.
 #
 # * **Noise-contrastive estimation** (NCE; Gutmann and Hyvärinen, 2010; for language
 #   models Mnih and Teh, 2012) also asks "real pair or noise?", with $k$ noise words drawn
@@ -890,15 +893,17 @@ assert all(_cbow[m].spearman < _sg[m].spearman for m in ("wordsim353", "simlex99
 # negative sampling fits much the same matrix. Look at the loss of all the pairs together:
 # the pair $(w, c)$ is seen $\#(w, c)$ times as a true pair, and, since every pair with
 # centre $w$ draws $k$ noise words from $P_n$, about $k\, \#(w)\, P_n(c)$ times as a noise
-# pair. Only the score $x = w \cdot c$ of that cell appears in those terms,
+# pair. Treat the score $x = w \cdot c$ of that cell as free (as if there were enough
+# dimensions for every cell): the part of the total loss that depends on it is
 #
-# $$\#(w, c) \log\sigma(x) + k\,\#(w)\,P_n(c) \log\sigma(-x),$$
+# $$-\#(w, c) \log\sigma(x) - k\,\#(w)\,P_n(c) \log\sigma(-x),$$
 #
 # and setting its derivative to zero gives the best score
 #
 # $$x^* = \log\frac{\#(w, c)}{\#(w)\, P_n(c)} - \log k.$$
 #
-# With the plain unigram distribution as $P_n$, that is exactly $\text{PMI}(w, c) - \log k$:
+# With the plain unigram distribution as $P_n$ (the frequency $\#(c)/|D|$ of $c$ among the
+# $|D|$ pairs), that is exactly $\text{PMI}(w, c) - \log k$:
 # SGNS is an implicit factorisation of the **shifted PMI matrix**, $W C^\top$ with
 # $d = 50$ columns standing in for a $V \times V$ table. Two details of word2vec move the
 # optimum: the noise distribution has the **0.75 power**, which puts $P_n(c) \propto
