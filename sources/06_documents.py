@@ -155,8 +155,10 @@ assert set(tiny[0]) & set(tiny[1]) == {"on", "the"}, (
 # ## 2. Real data and a probe
 #
 # `probe_documents()` draws 400 short documents (10 to 60 words) from each of five
-# sources of the course corpus; long texts (a Bible chapter) are cut into 30-word
-# passages, so that length alone gives nothing away.
+# sources of the course corpus; long texts (a Bible chapter, a long definition or
+# fortune) are cut into passages of 30 words, so that length gives little away (little,
+# not nothing: every Bible passage is exactly 30 words long, while most WordNet
+# definitions are shorter).
 
 # %%
 docs, labels = probe_documents(per_source=400)
@@ -453,8 +455,9 @@ assert round(_corr, 1) == 0.6, f"the text says a correlation of about 0.6; the n
 # features, so this is not what costs them (and here the length hardly matters: without
 # standardising, every one of these scores moves by less than 0.01, `docs/benchmarks.md`).
 # Counting the frequencies on the 2,000 documents instead of the corpus changes SIF by
-# less than 0.01: the weights that matter, those of frequent words, are counted well
-# enough either way.
+# less than 0.01 (the corpus counts come out slightly ahead, by more than the tiny spread
+# of that gap): the weights that matter, those of frequent words, are counted well
+# enough either way, and the larger corpus counts the rest a little better.
 #
 # Why would SIF hurt? It was designed for the *semantic* similarity of two sentences,
 # where *the*, *of* and the direction they give every average are noise. Our probe asks
@@ -514,12 +517,17 @@ def pv_dbow_gradients(doc_vec, target_vec, negative_vecs):
 check(pv_dbow_gradients)
 
 # %% [markdown]
-# Once your function passes (until then the numerical gradient stands in), here is what
-# the derivation gives, with $s = D\cdot t$ and $s_j = D\cdot n_j$:
+# Once your function passes (until then the numerical gradient stands in), open the
+# derivation's result:
+#
+# <details><summary>The three gradients (open once your check passes)</summary>
+#
+# With $s = D\cdot t$ and $s_j = D\cdot n_j$:
 #
 # $$\frac{\partial L}{\partial D} = -(1-\sigma(s))\,t + \sum_j \sigma(s_j)\,n_j, \qquad
 # \frac{\partial L}{\partial t} = -(1-\sigma(s))\,D, \qquad
 # \frac{\partial L}{\partial n_j} = \sigma(s_j)\,D.$$
+# </details>
 #
 # Read them as forces. A step $D \leftarrow D - \eta\,\partial L/\partial D$ pulls the
 # document towards its word's output vector, by how far $\sigma(s)$ is from 1 (a word it
@@ -558,7 +566,8 @@ assert all(b < a for a, b in zip(_losses, _losses[1:])), f"the text says the los
 assert _cos[-1] > _cos[0] + 0.3, f"the text says D turns towards t; cos(D, t) went from {_cos[0]:.2f} to {_cos[-1]:.2f}"
 
 # %% [markdown]
-# You should see the loss fall at every step and $D$ turn towards $t$.
+# You should see the loss fall at every step (every second one is printed) and $D$ turn
+# towards $t$, most of the way in the first two steps.
 #
 # `train_doc2vec` (in `embedlab/doc2vec.py`) takes these steps for every (document, word)
 # pair of the corpus, many pairs at once in PyTorch, with the vocabulary, subsampling and
@@ -661,7 +670,7 @@ assert -_m > _s, f"the text says SIF loses to the average with these word vector
 
 # %% [markdown]
 # You should see PV-DM at **0.64** and PV-DBOW + words at **0.67**, ahead of PV-DM by
-# more than the spread and level with the re-inferred PV-DBOW vectors (a tie). The
+# more than the spread and close to the re-inferred PV-DBOW vectors (0.66). The
 # average of the word vectors that this same run trained scores **0.72**, better than the
 # document vectors themselves by 0.05, and level with the average of GloVe (a tie, although
 # GloVe learned from 6 billion words and these from our 51,000). SIF of these word vectors
@@ -773,13 +782,13 @@ assert round(_m, 2) == -0.04 and 0.03 <= _s <= 0.05, (
 # In the map (the document vectors of PV-DBOW + words, projected on their two main
 # directions), the Bible's passages (kjv) gather on one side and the dictionary definitions
 # (gcide, wordnet) on the other, while Austen's passages and the fortunes overlap in
-# between: the vectors separate styles of text before topics.
+# between. The sources differ in style and in topic at once, so one map cannot say which
+# of the two the vectors pick up.
 #
 # **Did Doc2Vec beat plain averaging? Here, no.** Its best modes, PV-DBOW with word
 # training and the re-inferred PV-DBOW vectors (0.67 and 0.66, a tie), stay 0.04 behind
-# averaging the pretrained GloVe vectors (0.70). That gap is about as large as its spread
-# over the folds (printed in section 5), so on this evidence alone it is no more than a
-# tie; over 5 training seeds it stays just outside its spread (`docs/benchmarks.md`).
+# averaging the pretrained GloVe vectors (0.70). That gap is smaller than its spread
+# over the folds (printed in section 5), so on this evidence alone it is a tie; over 5 training seeds it stays just outside its spread (`docs/benchmarks.md`).
 # Against the average of the word vectors that the same run trained (0.72), Doc2Vec's own
 # document vectors lose clearly (section 5). The reasons:
 #
@@ -871,8 +880,9 @@ for query in ["money and riches", "a young lady and her marriage", "sin and puni
     inferred = dbow_words.infer_vector(known, epochs=50)
     centred = inferred - d2v_mean
     print(f"  Doc2Vec: unknown words {unknown or 'none'}; cosine(query, mean document) "
-          f"{(unit(inferred[None]) @ unit(d2v_mean[None]).T).item():.2f}; median centred cosine with the "
-          f"documents {np.median(d2v_unit @ (centred / np.linalg.norm(centred))):.2f}")
+          f"{(unit(inferred[None]) @ unit(d2v_mean[None]).T).item():.2f}; median cosine with the "
+          f"documents {np.median(d2v_unit @ (centred / np.linalg.norm(centred))):.2f} centred, "
+          f"{np.median(unit(dbow_words.dv.vectors) @ unit(inferred[None])[0]):.2f} not")
     for name, rows in nearest_documents(query, k=3).items():
         print(f"  {name}:")
         for c, s, t in rows:
@@ -925,15 +935,17 @@ for _q in _queries:
 # two or three words is a tiny document: its inferred vector comes from a handful of SGD
 # steps on two words (subsampling may even drop *and*), and a model trained on 51,000
 # words has seen *punishment* a few times at most and *riches* not at all (it is left
-# out of the query: see "unknown words"). Averaging pretrained
+# out of the query: see "unknown words"; so is *a*, because the corpus keeps words of two
+# letters or more, and no document contains it). Averaging pretrained
 # word vectors is the better short-query search engine here; Doc2Vec needs more text,
 # both to train and in the query.
 #
 # Why are Doc2Vec's cosines still 0.78 to 0.90 for unrelated hits, after we subtracted the
 # mean? The centring works on average: the median cosine of a query with all 2,000
 # documents is close to 0 (printed above; 0.91 to 0.97 without centring). But the
-# vector inferred for two or three words is almost the mean document vector itself
-# (cosine 0.93 to 0.98 with it): a few SGD steps barely move it from the common
+# vector inferred for a query of a few words is almost the mean document vector itself
+# (cosine 0.93 to 0.98 with it, the lowest for the longest query): a few SGD steps barely
+# move it from the common
 # direction. What is left after subtracting the mean is a short residual, mostly the noise
 # of those steps, and among 2,000 documents some deviate from the mean in nearly the same
 # direction. So a high cosine of a centred short query is no sign of relevance: the longer

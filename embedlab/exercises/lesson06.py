@@ -248,7 +248,7 @@ def _remove_cases(rng: np.random.Generator) -> list[Case]:
     common = rng.normal(size=4) * 3.0
     cases = [
         Case((np.array([[2.0, 1.0], [2.0, -1.0], [4.0, 0.0]]),),
-             label="the common direction is the first axis: [[0, 1], [0, -1], [0, 0]]"),
+             label="the common direction is the first axis, so the result is [[0, 1], [0, -1], [0, 0]]"),
         Case((common + 0.5 * rng.normal(size=(6, 4)),), label="6 vectors sharing a large common part"),
         Case((np.zeros((3, 5)),), label="an all-zero matrix: nothing to remove, zeros"),
         Case((np.array([[1.0, 2.0, 2.0]]),), label="one row: it IS the common direction, zeros remain"),
@@ -491,6 +491,14 @@ def _grad_noise_sum_of_products(doc_vec, target_vec, negative_vecs):
 def _grad_no_noise_in_doc(doc_vec, target_vec, negative_vecs):
     D, t, n, st, sn = _scores(doc_vec, target_vec, negative_vecs)
     return _gradients(D, t, n, 1.0 - st, sn, neg_sum=np.zeros_like(D))
+
+
+@mistake("06.pv_dbow_gradients", "In dL/dD the noise words' term has the wrong sign: each noise word "
+         "adds $+\\sigma(D\\cdot n_j)\\, n_j$ (the derivative of $-\\log\\sigma(-s)$ is $+\\sigma(s)$), "
+         "so a step against the gradient moves D away from the noise words.")
+def _grad_noise_sign_in_doc(doc_vec, target_vec, negative_vecs):
+    D, t, n, st, sn = _scores(doc_vec, target_vec, negative_vecs)
+    return _gradients(D, t, n, 1.0 - st, sn, neg_sum=-(sn @ n))
 
 
 @mistake("06.pv_dbow_gradients", "Every sign is flipped: these are the gradients of the "
