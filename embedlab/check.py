@@ -106,6 +106,10 @@ class Exercise:
         "both" (every case is run with numpy arrays and again with torch tensors).
     hints: the progressive hints ``hint()`` shows one at a time, from a nudge to
         nearly the recipe.
+    stand_in: what ``yours_or_reference`` hands out while the learner's function does not
+        pass, when the reference is not fit for that: a derivation exercise is graded
+        against numerical gradients, far too slow to train with, so its stand-in is the
+        analytic gradient of the technique module (tested against the reference).
     """
 
     id: str
@@ -119,6 +123,7 @@ class Exercise:
     time_limit: float = DEFAULT_TIME_LIMIT
     seed: int = 0
     hints: list[str] = field(default_factory=list)
+    stand_in: Callable | None = None
     mistakes: list[Mistake] = field(default_factory=list)
     # Each mistake's output on each case (cases are seeded, so they never change).
     _mistake_outputs: dict[str, list[Any]] = field(default_factory=dict, repr=False)
@@ -175,13 +180,15 @@ def exercise(
     time_limit: float = DEFAULT_TIME_LIMIT,
     seed: int = 0,
     hints: Sequence[str] = (),
+    stand_in: Callable | None = None,
 ) -> Any:
     """Register ``reference`` as what exercise ``id`` is graded against; return it unchanged.
 
     ``name`` is the function name learners write (default: the reference's own name);
     ``check(fn)`` uses it to find the exercise. ``hints``: 2-3 progressive hints, from a
-    nudge to nearly the recipe. Without ``reference``, returns a decorator that
-    registers the function it decorates.
+    nudge to nearly the recipe. ``stand_in``: what later cells get instead of the
+    reference while the learner's function does not pass (see :class:`Exercise`).
+    Without ``reference``, returns a decorator that registers the function it decorates.
     """
     if inputs not in ("numpy", "torch", "both"):
         raise ValueError(f"inputs must be 'numpy', 'torch' or 'both', not {inputs!r}")
@@ -192,7 +199,7 @@ def exercise(
         _REGISTRY[id] = Exercise(
             id=id, reference=ref, cases=cases, name=name or ref.__name__, rtol=rtol,
             atol=atol, compare=compare, inputs=inputs, time_limit=time_limit, seed=seed,
-            hints=list(hints),
+            hints=list(hints), stand_in=stand_in,
         )
         return ref
 
@@ -518,7 +525,8 @@ def yours_or_reference(fn: Callable, exercise_id: str | None = None) -> Callable
         raise KeyError(result.message)
     print(f"Using the reference {name} for now: yours has not passed "
           f"{result.exercise_id} yet ({result.status}).")
-    ref = _REGISTRY[result.exercise_id].reference
+    ex = _REGISTRY[result.exercise_id]
+    ref = ex.stand_in or ex.reference
     if not _graded():
         return ref
 

@@ -56,6 +56,19 @@ def test_each_mistake_fails_with_its_hint(exercise_id, wrong):
     assert result.hint == wrong.hint, result.message
 
 
+@pytest.mark.parametrize("exercise_id", [i for i in ALL_IDS if check_module.get_exercise(i).stand_in])
+def test_a_stand_in_passes_its_exercise(exercise_id):
+    # yours_or_reference hands out the stand-in (a fast analytic version of a numerically
+    # graded reference): it must give the reference's results.
+    ex = check_module.get_exercise(exercise_id)
+    assert check(ex.stand_in, exercise_id, quiet=True).passed
+
+    def failing(*args, **kwargs):
+        raise NotImplementedError
+    failing.__name__ = ex.name
+    assert embedlab.yours_or_reference(failing, exercise_id) is ex.stand_in
+
+
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_no_two_mistakes_are_indistinguishable(exercise_id):
     # check() shows the hint of the mistake that agrees with the learner on the most cases;

@@ -293,6 +293,7 @@ def _sgns_output_grads_numerical(centre, pos, neg):
 
 
 exercise("03.sgns_output_grads", _sgns_output_grads_numerical, name="sgns_output_grads",
+         stand_in=word2vec.sgns_output_grads,  # the analytic one: fast enough to train with
          cases=_output_grads_cases, inputs="both", rtol=1e-5, atol=1e-7, hints=[
              "Each output vector enters exactly one score of its pair: $c_o$ only the true score "
              "$s = w \\cdot c_o$, and $c_{n_j}$ only the noise score $t_j = w \\cdot c_{n_j}$. Use the chain rule "
