@@ -1071,6 +1071,11 @@ def _exception_hint(ex: Exercise, cases: Sequence[Case], i: int, exc: Exception,
     case = cases[i]
     where = _learner_frame(exc)
     at = f" at {where}" if where else ""
+    given_tensors = any(type(a).__module__.startswith("torch") for a in (*case.args, *case.kwargs.values()))
+    if given_tensors and isinstance(exc, (TypeError, AttributeError)):
+        return (f"your function raised {type(exc).__name__}{at} when given torch tensors (this exercise "
+                "runs its cases with NumPy arrays and again with torch tensors). Convert the inputs "
+                "first (torch.as_tensor, or np.asarray), or use operations that work on both.")
     if isinstance(exc, (IndexError, KeyError)):
         return (f"your function raised {type(exc).__name__}{at}. Check indices and lookups on "
                 f"this case{f' ({case.label})' if case.label else ''}: an empty input, or an item "

@@ -11,7 +11,9 @@ flipped sign shows up at order 0.1).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -24,6 +26,22 @@ def _as_float64(x: Any) -> np.ndarray:
     return np.array(x, dtype=np.float64)       # a copy: the caller's array is never changed
 
 
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """Thousands of tiny evaluations: with more torch threads than free cores each one waits
+    for a thread (on 2 busy cores, 200 times slower). One thread, when torch is in use."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) -> np.ndarray:
     """The gradient of the scalar function ``f`` at ``x`` (any shape), by central differences.
 
@@ -34,14 +52,15 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) 
     x = _as_float64(x)
     grad = np.zeros_like(x)
     flat, out = x.reshape(-1), grad.reshape(-1)          # views: stepping one element at a time
-    for i in range(flat.size):
-        saved = flat[i]
-        flat[i] = saved + h
-        up = float(f(x))
-        flat[i] = saved - h
-        down = float(f(x))
-        flat[i] = saved
-        out[i] = (up - down) / (2 * h)
+    with _one_torch_thread():
+        for i in range(flat.size):
+            saved = flat[i]
+            flat[i] = saved + h
+            up = float(f(x))
+            flat[i] = saved - h
+            down = float(f(x))
+            flat[i] = saved
+            out[i] = (up - down) / (2 * h)
     return grad
 
 

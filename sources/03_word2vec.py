@@ -48,7 +48,6 @@
 # Wikipedia (`embedlab.corpus`, shipped with the course).
 
 # %%
-import inspect
 import time
 
 import matplotlib.pyplot as plt
@@ -234,8 +233,8 @@ check(sgns_grad)
 # check too, by two other routes:
 #
 # * **autograd**: PyTorch differentiates the loss for us. We differentiate the course's
-#   loss, `embedlab.word2vec.sgns_loss`, so that this works even if you wrote your
-#   `sgns_loss` with NumPy; once yours passed, the two compute the same values;
+#   loss, `embedlab.word2vec.sgns_loss`, so that this cell works whether or not yours has
+#   passed yet; once it has, the two compute the same values;
 # * **finite differences**: $\partial \ell / \partial w_i \approx (\ell(w + h e_i) - \ell(w - h e_i)) / 2h$,
 #   no calculus at all, one entry at a time (in float64, with $h = 10^{-6}$:
 #   `embedlab.gradcheck.numerical_gradient`). This is how `check` grades your next exercise.
@@ -306,13 +305,20 @@ def sgns_output_grads(centre, pos, neg):
 check(sgns_output_grads)
 
 # %% [markdown]
-# What did you find? $\partial\ell/\partial c_o = -(1 - \sigma(s))\, w$ and
+# <details><summary>What you should have found (open once your check passes)</summary>
+#
+# $\partial\ell/\partial c_o = -(1 - \sigma(s))\, w$ and
 # $\partial\ell/\partial c_{n_j} = \sigma(t_j)\, w$ (each divided by B for the mean): the
 # same error factors as for $w$, now times the **centre** vector, because $w$ is what
 # $c_o$ and $c_{n_j}$ are multiplied with in their scores. So an output vector is pulled
 # towards the centres it really appears next to and pushed away from the centres it was
-# drawn as noise for, by how wrong the model was. With these three gradients, one step of
-# training is complete.
+# drawn as noise for, by how wrong the model was.
+# </details>
+#
+# With these three gradients, one step of training is complete.
+
+# %%
+sgns_output_grads = embedlab.yours_or_reference(sgns_output_grads)
 
 # %% [markdown]
 # ## 3. Which noise words? The 0.75 power
@@ -550,8 +556,6 @@ def sgd_on_pairs(W, C, centres, contexts, negatives, lrs, batch_size=1024):
 # so the loop runs either way.) The first 300,000 pairs of an epoch, trained with it:
 
 # %%
-sgns_output_grads = embedlab.yours_or_reference(sgns_output_grads)
-
 window, k, dim, alpha, min_alpha, batch = 5, 5, 50, 0.05, 0.0001, 1024
 gen = torch.Generator().manual_seed(0)
 
@@ -748,8 +752,9 @@ assert round(float(np.average(depth, weights=counts))) == 10, \
 assert round(float(np.log2(len(words)))) == 14, f"the text says log2 V is about 14, it is {np.log2(len(words)):.1f}"
 
 # %% [markdown]
-# *the* is 4 decisions deep, the rarest words 18, and the average token about 10: about
-# as many dot products per pair as negative sampling's $k + 1 = 6$, for an exact softmax.
+# *the* is 4 decisions deep, the rarest words 18, and the average token about 10: the
+# same order of dot products per pair as negative sampling's $k + 1 = 6$ (about 1.7 times
+# as many), for an exact softmax.
 #
 # * **Noise-contrastive estimation** (NCE; Gutmann and Hyvärinen, 2010; for language
 #   models Mnih and Teh, 2012) also asks "real pair or noise?", with $k$ noise words drawn
@@ -869,8 +874,9 @@ assert all(_cbow[m].spearman < _sg[m].spearman for m in ("wordsim353", "simlex99
 #   inside both spreads).
 # * **CBOW** ties gensim's CBOW on all three scores (on SimLex-999 only just: the ranges
 #   meet at 0.119, embedlab 0.119 to 0.148, gensim 0.097 to 0.119).
-# * **Speed: on a CPU, gensim is faster**, two to three times in our measurements (its
-#   optimised C code on two threads against embedlab's PyTorch on one; `docs/benchmarks.md`).
+# * **Speed: on a CPU, gensim is faster**: between 1.4 and 3 times in our runs, depending
+#   on the machine and its load (its optimised C code on two threads against embedlab's
+#   PyTorch on one; `docs/benchmarks.md` in the course repository has the measurements).
 #   embedlab's strength is elsewhere: the same readable code runs on a GPU with
 #   `device="cuda"`.
 # * **CBOW** trains several times faster (one update per position rather than one per pair)
@@ -909,7 +915,10 @@ assert all(_cbow[m].spearman < _sg[m].spearman for m in ("wordsim353", "simlex99
 # PPMI), and **subsampling** and the random window change which pairs are counted in
 # $\#(w, c)$ at all. So we count the pairs of the epoch that section 5 drew (subsampled,
 # random windows), and compare the trained scores $w \cdot c$ of the skip-gram model with
-# $x^*$ for the pairs seen at least 50 times:
+# $x^*$ for the pairs seen at least 50 times. The model trained on three epochs of its
+# own random draws, not on this one; but every epoch draws from the same probabilities,
+# so for pairs seen 50 times or more one epoch's counts are a close estimate of the
+# expected counts that the model's training saw:
 
 # %%
 all_centres, all_contexts = skipgram_pairs(epoch_ids, epoch_docs, reduced, window)   # one epoch's pairs
@@ -957,7 +966,8 @@ assert f"{frequent.sum():,}" == "3,057", f"the text says 3,057 pairs are seen at
 
 # %% [markdown]
 # The points follow the diagonal's direction, with a correlation of 0.68 (0.64 against
-# plain PMI $- \log k$: the 0.75 power does move the optimum, as the derivation says). They
+# plain PMI $- \log k$: the optimum with the 0.75 power fits slightly better, as the
+# derivation predicts, though one model on 3,057 pairs is thin evidence for so small a gap). They
 # do not sit on it: the cloud is flatter (a slope of about 0.6) and mostly below the
 # diagonal (70 % of the pairs), and the pairs of highest PMI are fitted worst, such as a
 # word next to itself in a list (*duke*, *duke*). 50 dimensions cannot give each of the

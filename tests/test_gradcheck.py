@@ -35,3 +35,10 @@ def test_several_arguments():
     ga, gb = numerical_gradients(lambda a, b, c: c * float(a @ b), (a, b, c), wrt=(0, 1))
     np.testing.assert_allclose(ga, c * b, rtol=1e-7)
     np.testing.assert_allclose(gb, c * a, rtol=1e-7)
+
+
+def test_one_torch_thread_while_it_runs_and_the_setting_restored():
+    seen = []
+    before = torch.get_num_threads()
+    numerical_gradient(lambda a: seen.append(torch.get_num_threads()) or float(a.sum()), np.zeros(2))
+    assert set(seen) == {1} and torch.get_num_threads() == before
