@@ -35,8 +35,8 @@
 # of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
 #
 # **Time.** About 90 minutes to read and do the five exercises. Running every cell took
-# 24 s on two otherwise idle AMD EPYC cores (most of it training two fastText models; a
-# busy machine is slower), under 1 GB of memory; no GPU, no internet.
+# 34 s on two AMD EPYC cores that were also running other work (most of it training two
+# fastText models), under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** A third of the course corpus slice (about 344,000 words of dictionary
 # definitions, the King James Bible, Jane Austen, fortune cookies and a little Wikipedia;
