@@ -11,11 +11,9 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-import torch
 
 from embedlab import fasttext, subword_tokenizers
 from embedlab.check import Case, exercise, mistake
-from embedlab.device import cpu_threads
 from embedlab.fasttext import BOW, EOW, FNV_OFFSET_BASIS, FNV_PRIME, MASK32, char_ngrams, fnv_hash, ngram_hashes
 from embedlab.gradcheck import numerical_gradients
 from embedlab.subword_tokenizers import Symbols, _best_pair, merge_symbols, pair_counts
@@ -324,13 +322,10 @@ def subword_grad_reference(bags, input_matrix, pos, neg):
     """dL/d input_matrix, L = fasttext.subword_sgns_loss, by central differences (float64, (R, d)).
 
     Not the analytic answer: the definition of the derivative applied to the loss, so
-    that the grader cannot share a mistake with the formula it grades. About a thousand
-    evaluations of a tiny loss: one torch thread, since extra threads only wait for each
-    other on operations this small (on a busy machine, many times slower).
+    that the grader cannot share a mistake with the formula it grades.
     """
-    with cpu_threads(1, torch.device("cpu")):
-        return numerical_gradients(lambda matrix: fasttext.subword_sgns_loss(bags, matrix, pos, neg),
-                                   [input_matrix], wrt=[0])[0]
+    return numerical_gradients(lambda matrix: fasttext.subword_sgns_loss(bags, matrix, pos, neg),
+                               [input_matrix], wrt=[0])[0]
 
 
 def _bag_case(rng, bags, rows, d, k, label):
@@ -357,29 +352,14 @@ def _subword_grad_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("05.subword_grad", subword_grad_reference, name="subword_grad", cases=_subword_grad_cases,
-         rtol=1e-5, atol=1e-7, hints=[
-    "The chain rule, in two links: L depends on the matrix only through the B centre vectors v_b, each "
-    "the mean of its bag's rows. Find dL/dv_b first (notebook 03 derived it: "
-    "embedlab.word2vec.sgns_grad(centres, pos, neg) computes it, the mean over the B pairs included), "
-    "then ask how v_b changes when one row of the matrix changes.",
-    "$v_b = \\frac{1}{n_b} \\sum_{i=1}^{n_b} E_{\\text{bag}_b[i]}$, so $\\partial v_b / \\partial E_r$ is "
-    "(how many times r is in bag b) / n_b times the identity. Row r's gradient is the sum of those "
-    "shares of dL/dv_b over all pairs: a row repeated in a bag, or in two bags, collects several "
-    "shares, and a row in no bag gets zeros. The result has the matrix's shape, (R, d).",
-    "Plan: G = zeros shaped like input_matrix (float64); centres = the B bag means; g = dL/d centres, "
-    "(B, d); for each pair b and each entry r of bags[b] (repeats included), add g[b] / len(bags[b]) to "
-    "G[r]. Careful: with numpy, G[list_of_rows] += x adds only once to a repeated row; loop over the "
-    "entries, or use np.add.at.",
-])
-
-
 def _subword_grad_parts(bags, input_matrix, pos, neg, centre_grad=None, share=len, batch_mean=True,
                         add=np.add.at):
     """The analytic gradient in its parts, each replaceable: dℓ_b/dv_b of each pair, the
     1/n share of each bag entry, the 1/B of the batch mean, and how shares are added to
     rows. Each mistake below swaps one part, so it differs from the answer in that part
-    only (``test_subword_grad_parts_are_the_reference`` checks the defaults)."""
+    only (``test_subword_grad_parts_are_the_reference`` checks the defaults). With no
+    part swapped it is the exercise's stand-in: what later cells get from
+    ``yours_or_reference`` (fast, where the numerical reference is not)."""
     E = np.asarray(input_matrix, dtype=np.float64)
     p, n = np.asarray(pos, dtype=np.float64), np.asarray(neg, dtype=np.float64)
     centres = np.stack([E[list(bag)].mean(axis=0) for bag in bags])
@@ -404,6 +384,23 @@ def _pair_centre_grad(v, p, n):
 
 def _fancy_add(G, rows, x):
     G[rows] += x                     # numpy: a repeated index is written once, not added twice
+
+
+exercise("05.subword_grad", subword_grad_reference, name="subword_grad", cases=_subword_grad_cases,
+         rtol=1e-5, atol=1e-7, stand_in=_subword_grad_parts, hints=[
+    "The chain rule, in two links: L depends on the matrix only through the B centre vectors v_b, each "
+    "the mean of its bag's rows. Find dL/dv_b first (notebook 03 derived it: "
+    "embedlab.word2vec.sgns_grad(centres, pos, neg) computes it, the mean over the B pairs included), "
+    "then ask how v_b changes when one row of the matrix changes.",
+    "$v_b = \\frac{1}{n_b} \\sum_{i=1}^{n_b} E_{\\text{bag}_b[i]}$, so $\\partial v_b / \\partial E_r$ is "
+    "(how many times r is in bag b) / n_b times the identity. Row r's gradient is the sum of those "
+    "shares of dL/dv_b over all pairs: a row repeated in a bag, or in two bags, collects several "
+    "shares, and a row in no bag gets zeros. The result has the matrix's shape, (R, d).",
+    "Plan: G = zeros shaped like input_matrix (float64); centres = the B bag means; g = dL/d centres, "
+    "(B, d); for each pair b and each entry r of bags[b] (repeats included), add g[b] / len(bags[b]) to "
+    "G[r]. Careful: with numpy, G[list_of_rows] += x adds only once to a repeated row; loop over the "
+    "entries, or use np.add.at.",
+])
 
 
 @mistake("05.subword_grad", "Every row of the bag got the whole dL/dv: that is fastText's UPDATE rule "
