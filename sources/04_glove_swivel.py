@@ -106,9 +106,11 @@ assert tiny_X[_tiny["ice"], _tiny["gas"]] == 0 < tiny_X[_tiny["steam"], _tiny["g
 # (a neighbour at distance 2 adds 1/2). GloVe's starting observation: **ratios** of
 # co-occurrence probabilities carry meaning. $P(\text{solid} \mid \text{ice}) /
 # P(\text{solid} \mid \text{steam})$ is large, the same ratio for *gas* is small, and for
-# words related to both (*water*) or to neither it is close to 1. (In this toy matrix
-# *steam* never meets *solid*, so the first ratio is infinite and the second 0; the GloVe
-# paper's table, from 6 billion words, has 8.9 and 0.085.) Ratios become differences
+# words related to both (*water*) or to neither it is close to 1. (This toy matrix is too
+# small to show it: *steam* never meets *solid*, so the first ratio is infinite and the
+# second 0, and *ice* never meets *water*, so *water*'s ratio is 0 rather than 1; the GloVe
+# paper's table, from 6 billion words, has 8.9, 0.085, 1.36 for *water* and 0.96 for
+# *fashion*.) Ratios become differences
 # of logarithms, and GloVe asks for vectors whose dot products reproduce the
 # **logarithm of the counts**:
 #
@@ -206,7 +208,7 @@ assert round((counts >= 100).mean(), 4) == 0.0014, (
 
 # %% [markdown]
 # You should see about **2.4 million** non-zero cells, 8.5 % of the 5,333 × 5,333 matrix.
-# Three cells in four hold counts below 1 (a single meeting at distance 2 or more), 2.3 %
+# Three cells in four hold counts below 1 (mostly single meetings at distance 2 or more), 2.3 %
 # reach 10 and only 0.14 % reach 100: with $x_{\max} = 100$, made for a corpus of billions
 # of words, nearly every cell of ours would get a tiny weight. We use $x_{\max} = 10$ below, as GloVe's own
 # demo script does for a corpus of this size.
@@ -530,10 +532,12 @@ for _res in results.values():
 #
 # On the course's full corpus, 7.7 million words, PPMI + SVD still beats GloVe on
 # WordSim-353 (0.708 against 0.549 to 0.558 over three seeds; the authors' own `glove.c`
-# scores 0.510), as Levy, Goldberg and Dagan (2015) found at that scale, while GloVe beats
+# scores 0.510), as Levy, Goldberg and Dagan (2015) found on a much larger corpus (1.5
+# billion words of Wikipedia), while GloVe beats
 # classic word × document LSA (0.495) by more than its seeds move it, though not by more
-# than resampling the 351 test pairs can: the tables are in
-# [`docs/benchmarks.md`](https://github.com/embedlab/embedlab/blob/main/docs/benchmarks.md#count-based-vectors-glove-and-swivel).
+# than resampling the 351 test pairs can: the tables are in `docs/benchmarks.md` of the
+# course repository (the folder above `notebooks/`; online:
+# [docs/benchmarks.md](https://github.com/embedlab/embedlab/blob/main/docs/benchmarks.md#count-based-vectors-glove-and-swivel)).
 #
 # ## 7. Pretrained GloVe: 6 billion words
 #
@@ -602,7 +606,8 @@ assert round(_got[0][1], 2) == 0.85, f"the text says queen (0.85); the notebook 
 # models could only be asked the 1,924 questions whose words are in their 5,333-word
 # vocabulary. *man : king =
 # woman : ?* gives **queen** (0.85), *france : paris = japan : ?* gives **tokyo**, and
-# *slow : slower = fast : ?* gives **faster**. Same method, 6,000 times more text.
+# *slow : slower = fast : ?* gives **faster**. The same method on 6,000 times more text (and
+# a larger vocabulary, more epochs and its authors' settings).
 #
 # Try your own analogies: "a is to b as c is to ?". (In a static view of this notebook
 # the boxes do not appear: run it.)
@@ -693,11 +698,12 @@ occupations = ["nurse", "receptionist", "librarian", "secretary", "hairdresser",
                "designer", "writer", "lawyer", "doctor", "scientist", "programmer", "engineer",
                "architect", "pilot", "surgeon", "carpenter", "captain", "mechanic"]
 projection = {w: float(unit(w) @ direction) for w in occupations if w in pre}
+print("not among the 30,000 words:", [w for w in occupations if w not in pre])
 order = sorted(projection, key=projection.get)
 fig, ax = plt.subplots(figsize=(8, 3.6))
 ax.bar(order, [projection[w] for w in order], color=["#cf222e" if projection[w] < 0 else "#0969da" for w in order])
 ax.axhline(0, color="black", lw=0.8)
-ax.set_ylabel("cosine with he − she")
+ax.set_ylabel("cosine with the mean he − she direction")
 ax.set_title("Occupations on the he − she direction (GloVe 6B 50d)")
 plt.setp(ax.get_xticklabels(), rotation=55, ha="right")
 fig.tight_layout()
@@ -738,9 +744,10 @@ assert (round(cos_woman, 3), round(cos_man, 3)) == (0.725, 0.712) and cos_woman 
 # You should see *nurse* (−0.33), *receptionist* (−0.32) and *dancer* (−0.31) on the
 # *she* side, and *captain* (+0.42), *secretary* (+0.22), *architect* (+0.20) and
 # *engineer* on the *he* side. Of the 19 occupations in the vocabulary (*hairdresser* is
-# not among the 30,000 words), only 11 are clearly on one side: 5 below −0.1 (*nurse,
+# not among the 30,000 words), only 11 are beyond ±0.1: 5 below −0.1 (*nurse,
 # receptionist, dancer, designer, librarian*) and 6 above +0.1 (*programmer, lawyer,
-# engineer, architect, secretary, captain*). The other 8, *doctor* and *surgeon*,
+# engineer, architect, secretary, captain*; *programmer*, *lawyer* and *engineer* only
+# just, at about +0.11). The other 8, *doctor* and *surgeon*,
 # *mechanic* and *carpenter* among them, lie within 0.1 of zero. Where a word is clearly on
 # one side it mostly matches the common stereotype (*secretary* is the exception), and
 # the vectors did not invent it: they summarise how 6 billion words of news and Wikipedia
@@ -764,8 +771,8 @@ assert (round(cos_woman, 3), round(cos_man, 3)) == (0.725, 0.712) and cos_woman 
 #   non-zero cells of the co-occurrence matrix, weighting each squared error by
 #   $f(x) = \min(1, (x / x_{\max})^{0.75})$: rare pairs count less, frequent pairs are capped.
 #   Its gradient moves a cell's two vectors along each other, by $2 f(x)\,e$ (and the biases
-#   by the same amount). AdaGrad, the sum $W + \tilde W$, and $x_{\max}$ matched to the
-#   corpus size matter in practice.
+#   by the same amount). The GloVe paper reports that AdaGrad, the sum $W + \tilde W$, and
+#   $x_{\max}$ matched to the corpus size matter in practice (this notebook did not test it).
 # * **SWIVEL** fits PMI on observed cells (weighted by a confidence that grows with the
 #   count) and adds a **soft hinge** on unobserved cells, so "never seen together" pushes
 #   frequent words apart without forcing rare pairs to a made-up value.
@@ -773,9 +780,10 @@ assert (round(cos_woman, 3), round(cos_man, 3)) == (0.725, 0.712) and cos_woman 
 #   operations per step; both work on CPU or GPU.
 # * A comparison carries its spread: over ten seeds, on a million words, the count-based
 #   PPMI + SVD is best on WordSim-353 and on the analogies, SWIVEL ties it on SimLex-999,
-#   and both beat GloVe; a gap inside the spread is a tie. PPMI + SVD, a strong and cheap
+#   and both beat GloVe (SWIVEL's WordSim-353 lead only at the edge of its bootstrap
+#   interval); a gap inside the spread is a tie. PPMI + SVD, a strong and cheap
 #   baseline, still beats GloVe on the full 7.7 million words, as Levy, Goldberg and Dagan
-#   (2015) found at that scale; GloVe trained on 6 billion words answers about half (0.497)
+#   (2015) found on a much larger corpus; GloVe trained on 6 billion words answers about half (0.497)
 #   of the 14,877 analogy questions whose words are among its 30,000 most frequent.
 # * Embeddings learned from text **inherit its biases**: occupations line up along a
 #   he − she direction. Measuring this is easy; removing it is not.

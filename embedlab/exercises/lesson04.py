@@ -35,6 +35,23 @@ def _diff(w, w_tilde, b, b_tilde, x, log=torch.log):
 # ---------------------------------------------------------------------------
 
 
+def _like(x, out):
+    """A mistake's result in the kind of its input: these mistakes are wrong values, not kinds."""
+    return torch.as_tensor(out) if isinstance(x, torch.Tensor) else out
+
+
+def _same_kind_compare(got, expected):
+    """The values, and the kind the input was (NumPy in, NumPy out; torch in, torch out):
+    glove_loss multiplies the weights with tensors, and a NumPy array there fails."""
+    if isinstance(expected, torch.Tensor) and not isinstance(got, torch.Tensor):
+        return (f"given a torch tensor, your function returned {type(got).__name__}: return a tensor "
+                "for a tensor (glove_loss will multiply it with tensors)")
+    if isinstance(expected, np.ndarray) and not isinstance(got, np.ndarray):
+        return (f"given a NumPy array, your function returned {type(got).__name__}: return a NumPy "
+                "array for a NumPy array")
+    return compare_values(got, expected)
+
+
 def _weight_cases(rng: np.random.Generator) -> list[Case]:
     cases = [
         Case((np.array([1.0, 10.0, 50.0, 99.0]),), label="counts below x_max = 100"),
@@ -52,7 +69,8 @@ def _weight_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-exercise("04.glove_weight", glove.glove_weight, cases=_weight_cases, inputs="both", hints=[
+exercise("04.glove_weight", glove.glove_weight, cases=_weight_cases, inputs="both",
+         compare=_same_kind_compare, hints=[
     "Three steps, element by element: the ratio of the count to x_max, that ratio to the power "
     "alpha, and a cap at 1. Use the x_max and alpha the function is given.",
     "Mind the precedence: ** binds tighter than /, so x / x_max ** alpha is x / (x_max ** alpha); "
@@ -67,31 +85,31 @@ exercise("04.glove_weight", glove.glove_weight, cases=_weight_cases, inputs="bot
 @mistake("04.glove_weight", "Counts above x_max get weights above 1: GloVe caps the weight at 1, "
          "f(x) = min(1, (x / x_max) ** alpha), so that very frequent pairs do not dominate.")
 def _weight_uncapped(x, x_max=X_MAX, alpha=ALPHA):
-    return (_np(x) / x_max) ** alpha
+    return _like(x, (_np(x) / x_max) ** alpha)
 
 
 @mistake("04.glove_weight", "The power alpha is missing: f(x) = min(1, (x / x_max) ** alpha), "
          "a curve that rises faster than a straight line for small x (alpha = 0.75).")
 def _weight_linear(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) / x_max)
+    return _like(x, np.minimum(1.0, _np(x) / x_max))
 
 
 @mistake("04.glove_weight", "The power applies to the ratio x / x_max, not to x alone: "
          "(x / x_max) ** alpha, not x ** alpha / x_max.")
 def _weight_power_of_x(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) ** alpha / x_max)
+    return _like(x, np.minimum(1.0, _np(x) ** alpha / x_max))
 
 
 @mistake("04.glove_weight", "Your function ignores its arguments: use the x_max and alpha it is "
          "given, not the default values 100 and 0.75 written into the formula.")
 def _weight_fixed_defaults(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, (_np(x) / 100.0) ** 0.75)
+    return _like(x, np.minimum(1.0, (_np(x) / 100.0) ** 0.75))
 
 
 @mistake("04.glove_weight", "Operator precedence: ** binds tighter than /, so x / x_max ** alpha is "
          "x / (x_max ** alpha). Put the ratio in parentheses: (x / x_max) ** alpha.")
 def _weight_precedence(x, x_max=X_MAX, alpha=ALPHA):
-    return np.minimum(1.0, _np(x) / x_max ** alpha)
+    return _like(x, np.minimum(1.0, _np(x) / x_max ** alpha))
 
 
 @mistake("04.glove_weight", "Python's built-in min(1, ...) compares 1 with the WHOLE array, and an "
@@ -501,8 +519,8 @@ def _swivel_hinge_no_pmi(w, c, x, row_totals, col_totals, total):
     return torch.where(observed, squared, F.softplus(scores))
 
 
-@mistake("04.swivel_loss", "log(1 + exp(s)) overflows for a large score s (exp(1800) is inf): use "
-         "F.softplus(s), which computes the same value without overflow.")
+@mistake("04.swivel_loss", "log(1 + exp(s)) overflows for a large score s (exp(1800) is inf): torch has a "
+         "function that computes the same value without overflow (hint level 2 names it).")
 def _swivel_naive_softplus(w, c, x, row_totals, col_totals, total):
     scores, x, observed, pmi, pmi_star = _parts(w, c, x, row_totals, col_totals, total)
     squared = 0.5 * swivel_confidence(x) * (scores - pmi) ** 2
@@ -561,8 +579,9 @@ def _swivel_log_of_float(w, c, x, row_totals, col_totals, total):
 
 @mistake("04.swivel_loss", "Your values are right but the gradient is NaN: torch.log(x) of a zero count is "
          "-inf, so the squared loss is +inf in the cells that torch.where then discards, and the "
-         "backward pass multiplies their zero gradient by that infinity (0 * inf = NaN). Take the log "
-         "of torch.where(x > 0, x, torch.ones_like(x)) instead, so no branch ever holds an infinity.")
+         "backward pass multiplies their zero gradient by that infinity (0 * inf = NaN). Make sure "
+         "no branch ever holds an infinity: what could you take the log of in the zero cells "
+         "instead?")
 def _swivel_log_of_zero(w, c, x, row_totals, col_totals, total):
     w, c, x, row_totals, col_totals, total = _float_tensors(w, c, x, row_totals, col_totals, total)
     scores = w @ c.T
