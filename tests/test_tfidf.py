@@ -356,3 +356,11 @@ def test_cosine_gradient_properties_on_tfidf_rows(devils):
 def test_wrong_cosine_derivations_written_differently_get_their_hint(wrong, words):
     result = check(wrong, "01.cosine_grad", quiet=True)
     assert result.status == "failed" and words in result.hint, result.message
+
+
+def test_tfidf_mistakes_are_the_reference_with_one_part_swapped():
+    # With no part swapped, the mistakes' common skeleton must be the reference itself,
+    # or a mistake could differ from the reference in two ways at once.
+    from embedlab.exercises.lesson01 import _tfidf_parts
+    counts = np.array([[2, 0, 1], [0, 0, 0], [1, 3, 0], [0, 1, 1]])
+    np.testing.assert_allclose(_tfidf_parts(counts), tfidf(counts), rtol=1e-12)

@@ -523,3 +523,10 @@ def test_threads_are_restored_and_recorded(lee_docs):
     m2 = w2v.train_word2vec(lee_docs[:40], epochs=1, min_count=2, progress=False, threads=2)
     assert m2.params["threads"] == 2 and torch.get_num_threads() == before
     assert np.isfinite(m2.vectors).all()
+
+
+def test_sgns_loss_mistakes_are_the_reference_with_one_part_swapped():
+    from embedlab.exercises.lesson03 import _sgns_loss_parts
+    g = torch.Generator().manual_seed(0)
+    c, p, n = (torch.randn(*shape, generator=g, dtype=torch.float64) for shape in ((5, 4), (5, 4), (5, 3, 4)))
+    torch.testing.assert_close(_sgns_loss_parts(c, p, n), w2v.sgns_loss(c, p, n))

@@ -253,52 +253,56 @@ exercise("01.tfidf", tfidf.tfidf, cases=_tfidf_cases, hints=[
 ])
 
 
+def _tfidf_parts(counts, log=np.log, n=None, df=None, smooth=True, plus_one=True, normalise=_l2_rows):
+    """TF-IDF with one part swapped: with the defaults it is the reference, so each mistake
+    below differs from it in exactly the one part its hint names."""
+    counts = np.asarray(counts, dtype=float)
+    n = counts.shape[0] if n is None else n
+    df = (counts > 0).sum(axis=0) if df is None else df
+    with np.errstate(all="ignore"):
+        idf = log((1 + n) / (1 + df) if smooth else n / df) + (1 if plus_one else 0)
+        return normalise(counts * idf)
+
+
+def _l1_rows(x):
+    sums = np.abs(x).sum(axis=1, keepdims=True)
+    return np.divide(x, sums, out=np.zeros_like(x), where=sums > 0)
+
+
 @mistake("01.tfidf", "This is the unsmoothed IDF, ln(n / df) + 1. scikit-learn's default "
          "(smooth_idf=True) adds one to both counts: idf = ln((1 + n) / (1 + df)) + 1.")
 def _tfidf_unsmoothed(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return _l2_rows(counts * (np.log(counts.shape[0] / df) + 1))
+    return _tfidf_parts(counts, smooth=False)
 
 
 @mistake("01.tfidf", "The '+ 1' after the logarithm is missing, so a word that occurs in every "
          "document gets weight 0: use idf = ln((1 + n) / (1 + df)) + 1.")
 def _tfidf_no_plus_one(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return _l2_rows(counts * np.log((1 + counts.shape[0]) / (1 + df)))
+    return _tfidf_parts(counts, plus_one=False)
 
 
 @mistake("01.tfidf", "The IDF uses log base 10 (np.log10); TF-IDF as scikit-learn defines it "
          "uses the natural logarithm, np.log.")
 def _tfidf_log10(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return _l2_rows(counts * (np.log10((1 + counts.shape[0]) / (1 + df)) + 1))
+    return _tfidf_parts(counts, log=np.log10)
 
 
 @mistake("01.tfidf", "The IDF uses log base 2 (np.log2); TF-IDF as scikit-learn defines it "
          "uses the natural logarithm, np.log.")
 def _tfidf_log2(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return _l2_rows(counts * (np.log2((1 + counts.shape[0]) / (1 + df)) + 1))
+    return _tfidf_parts(counts, log=np.log2)
 
 
 @mistake("01.tfidf", "Document frequency counts documents, not occurrences: use "
          "df = (counts > 0).sum(axis=0), not counts.sum(axis=0).")
 def _tfidf_df_from_counts(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = counts.sum(axis=0)
-    return _l2_rows(counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1))
+    return _tfidf_parts(counts, df=np.asarray(counts, dtype=float).sum(axis=0))
 
 
 @mistake("01.tfidf", "n in the IDF is the number of documents, counts.shape[0] (rows), "
          "not the vocabulary size counts.shape[1].")
 def _tfidf_n_is_vocab(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return _l2_rows(counts * (np.log((1 + counts.shape[1]) / (1 + df)) + 1))
+    return _tfidf_parts(counts, n=np.shape(counts)[1])
 
 
 # Counting df along axis=1 (one value per document) gives exactly this output too: a
@@ -312,37 +316,25 @@ def _tfidf_no_idf(counts):
 @mistake("01.tfidf", "The rows are not normalised: divide each row by its L2 norm, "
          "np.linalg.norm(x, axis=1, keepdims=True), so every document vector has length 1.")
 def _tfidf_no_norm(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    return counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
+    return _tfidf_parts(counts, normalise=lambda x: x)
 
 
 @mistake("01.tfidf", "You normalised the columns (axis=0); normalise each document, i.e. each "
          "row: np.linalg.norm(x, axis=1, keepdims=True).")
 def _tfidf_norm_columns(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
-    return _l2_rows(x.T).T
+    return _tfidf_parts(counts, normalise=lambda x: _l2_rows(x.T).T)
 
 
 @mistake("01.tfidf", "The rows are scaled to sum 1 (L1 norm); scikit-learn's default is the L2 "
          "norm: divide by np.sqrt((x ** 2).sum(axis=1, keepdims=True)).")
 def _tfidf_l1(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
-    sums = np.abs(x).sum(axis=1, keepdims=True)
-    return np.divide(x, sums, out=np.zeros_like(x), where=sums > 0)
+    return _tfidf_parts(counts, normalise=_l1_rows)
 
 
 @mistake("01.tfidf", "An empty document has norm 0, and 0 / 0 gives NaN: divide only where the "
          "norm is non-zero and leave the other rows at 0.")
 def _tfidf_nan_rows(counts):
-    counts = np.asarray(counts, dtype=float)
-    df = (counts > 0).sum(axis=0)
-    x = counts * (np.log((1 + counts.shape[0]) / (1 + df)) + 1)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    return _tfidf_parts(counts, normalise=lambda x: x / np.linalg.norm(x, axis=1, keepdims=True))
 
 
 # ---------------------------------------------------------------------------

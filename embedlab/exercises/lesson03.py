@@ -210,36 +210,37 @@ exercise("03.sgns_loss", word2vec.sgns_loss, cases=_sgns_cases, inputs="both", c
 ])
 
 
+def _sgns_loss_parts(centre, pos, neg, log_sigmoid=F.logsigmoid, noise_sign=-1.0, reduce="mean"):
+    """The SGNS loss with one part swapped: with the defaults it is the reference, so each
+    mistake below differs from it in exactly the one part its hint names."""
+    c, p, n = _as_float_tensors(centre, pos, neg)
+    noise_score = torch.einsum("bd,bkd->bk", c, n)
+    loss = -(log_sigmoid((c * p).sum(-1)) + log_sigmoid(noise_sign * noise_score).sum(-1))
+    return loss.mean() if reduce == "mean" else loss.sum()
+
+
 @mistake("03.sgns_loss", "The negative term has the wrong sign: noise words should get LOW scores, "
          "so their term is log σ(-c·n), with a minus inside the sigmoid.")
 def _sgns_loss_negative_sign(centre, pos, neg):
-    c, p, n = _as_float_tensors(centre, pos, neg)
-    neg_score = torch.einsum("bd,bkd->bk", c, n)
-    return -(F.logsigmoid((c * p).sum(-1)) + F.logsigmoid(neg_score).sum(-1)).mean()
+    return _sgns_loss_parts(centre, pos, neg, noise_sign=1.0)
 
 
 @mistake("03.sgns_loss", "You used σ instead of log σ: the loss is a negative log-likelihood, "
          "-log σ(c·p) - Σ log σ(-c·n), computed with F.logsigmoid.")
 def _sgns_loss_sigmoid(centre, pos, neg):
-    c, p, n = _as_float_tensors(centre, pos, neg)
-    neg_score = torch.einsum("bd,bkd->bk", c, n)
-    return -(torch.sigmoid((c * p).sum(-1)) + torch.sigmoid(-neg_score).sum(-1)).mean()
+    return _sgns_loss_parts(centre, pos, neg, log_sigmoid=torch.sigmoid)
 
 
 @mistake("03.sgns_loss", "You summed the loss over the batch: return the mean over the B pairs "
          "(.mean()), so that the loss does not grow with the batch size.")
 def _sgns_loss_summed(centre, pos, neg):
-    c, p, n = _as_float_tensors(centre, pos, neg)
-    neg_score = torch.einsum("bd,bkd->bk", c, n)
-    return -(F.logsigmoid((c * p).sum(-1)) + F.logsigmoid(-neg_score).sum(-1)).sum()
+    return _sgns_loss_parts(centre, pos, neg, reduce="sum")
 
 
 @mistake("03.sgns_loss", "log(sigmoid(x)) underflows: for a score of -1000, sigmoid gives exactly 0 "
          "and log(0) = -inf. Use F.logsigmoid(x) (or -np.logaddexp(0, -x)), which stays finite.")
 def _sgns_loss_naive_log(centre, pos, neg):
-    c, p, n = _as_float_tensors(centre, pos, neg)
-    neg_score = torch.einsum("bd,bkd->bk", c, n)
-    return -(torch.log(torch.sigmoid((c * p).sum(-1))) + torch.log(torch.sigmoid(-neg_score)).sum(-1)).mean()
+    return _sgns_loss_parts(centre, pos, neg, log_sigmoid=lambda x: torch.log(torch.sigmoid(x)))
 
 
 exercise("03.sgns_grad", word2vec.sgns_grad, cases=_sgns_cases, inputs="both", hints=[
