@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import cpu_model  # noqa: E402  (benchmarks/machine.py)
 from embedlab import corpus  # noqa: E402
 
 SOURCES = ("kjv", "austen", "gcide", "wordnet")
@@ -75,12 +75,7 @@ def main(argv=None) -> int:
           + f" | {min(f['smallest'] for f in fits):.2f} to {max(f['smallest'] for f in fits):.2f}"
           + f" | {sum(f['bible'] for f in fits)} of {len(fits)} |")
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
+    cpu = cpu_model()
     import sklearn
 
     print(f"\nMachine: {cpu}, {os.cpu_count()} CPUs, scikit-learn {sklearn.__version__}, "

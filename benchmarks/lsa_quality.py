@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import cpu_model  # noqa: E402  (benchmarks/machine.py)
 from embedlab import corpus, evaluate  # noqa: E402
 from embedlab.cooccurrence import cooccurrence_matrix, lsa_vectors, ppmi  # noqa: E402
 from embedlab.word2vec import build_vocab  # noqa: E402
@@ -215,12 +215,7 @@ def main(argv=None) -> int:
             if args.bootstrap else None)
     halves = half_corpus_scores(docs, key_to_index, words, tests, args, args.splits) if args.splits else None
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
+    cpu = cpu_model()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nCorpus {args.corpus} ({n_tokens:,} tokens), vocabulary {len(words):,} (min_count {args.min_count}), "
           f"window {args.window} (harmonic), PPMI alpha {args.alpha}; counting {count_s:.1f} s on {args.device}, "
