@@ -412,8 +412,8 @@ def _subword_grad_no_share(bags, input_matrix, pos, neg):
 
 @mistake("05.subword_grad", "A row that is twice in a bag got its share once: with numpy, "
          "G[rows] += x writes each distinct row once, even when rows repeats it. A repeated n-gram "
-         "is in the mean twice, so it gets 2/n of dL/dv: loop over the entries, or use "
-         "np.add.at(G, rows, x).")
+         "is in the mean twice, so it gets 2/n of dL/dv: add entry by entry (NumPy has an "
+         "unbuffered add for exactly this).")
 def _subword_grad_fancy_index(bags, input_matrix, pos, neg):
     return _subword_grad_parts(bags, input_matrix, pos, neg, add=_fancy_add)
 
@@ -533,15 +533,15 @@ def _merge_step_unweighted(word_counts):
 
 
 @mistake("05.bpe_merge_step", "Ties are broken by the order in which pairs were first seen "
-         "(Counter.most_common / max keep the first). Break them alphabetically: "
-         "min(counts, key=lambda p: (-counts[p], p)).")
+         "(Counter.most_common / max keep the first). Break them alphabetically: the highest count "
+         "first, and among equal counts the pair that sorts first.")
 def _merge_step_first_seen_tie(word_counts):
     return _merge_step_parts(word_counts, choose=lambda counts: counts.most_common(1)[0][0])
 
 
 @mistake("05.bpe_merge_step", "Ties went to the alphabetically LAST pair (max keeps the largest "
-         "(count, pair)). Among equally frequent pairs take the FIRST in alphabetical order: "
-         "min(counts, key=lambda p: (-counts[p], p)).")
+         "(count, pair)). Among equally frequent pairs take the FIRST in alphabetical order (a "
+         "sort key can rank by count downwards and by pair upwards at once).")
 def _merge_step_last_tie(word_counts):
     return _merge_step_parts(word_counts, choose=lambda counts: max(counts, key=lambda p: (counts[p], p)))
 
