@@ -34,7 +34,7 @@
 # machine learning needed.
 #
 # **Time.** About 60 to 90 minutes to read and do the six exercises. Running every
-# cell takes about 10 seconds and 0.7 GB of memory on 2 CPU cores (measured in
+# cell takes about 7 seconds and 0.7 GB of memory on 2 CPU cores (measured in
 # `docs/benchmarks.md`); no GPU, no internet.
 #
 # **Data.** *The Devil's Dictionary* by Ambrose Bierce (1911, public domain): about

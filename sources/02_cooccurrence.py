@@ -39,7 +39,7 @@
 # Knowing what an SVD is helps; section 5 recalls what we need.
 #
 # **Time.** About 90 minutes to read and do the four exercises. Running every cell takes
-# about 15 s on the course's test machine (2 idle AMD EPYC server cores; README's table)
+# about 17 s on the course's test machine (2 idle AMD EPYC cores; README's table)
 # and about 1 GB of memory; no GPU, no internet.
 #
 # **Data.** The course corpus slice: about 1 million tokens of dictionary definitions

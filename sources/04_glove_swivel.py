@@ -37,7 +37,7 @@
 # WordSim-353); NumPy and a little PyTorch; the derivative of $x^2$ and of $\log(1 + e^x)$.
 #
 # **Time.** About 90 minutes to read and do the four exercises. Running every cell takes
-# about a minute at most on a 2-core CPU (31 to 45 s measured on two shared cores), most
+# about 30 s on the course's test machine (2 idle AMD EPYC cores; README's table), most
 # of it training GloVe, with under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** The course corpus slice (1.03 million words: dictionary definitions, the King

@@ -34,8 +34,8 @@
 # **Prerequisites.** Notebook 03 (skip-gram with negative sampling: fastText reuses all
 # of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
 #
-# **Time.** About 90 minutes to read and do the five exercises. Running every cell took
-# 34 s on two AMD EPYC cores that were also running other work (most of it training two
+# **Time.** About 90 minutes to read and do the five exercises. Running every cell takes
+# about 30 s on the course's test machine (2 idle AMD EPYC cores; README's table) (most of it training two
 # fastText models), under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** A third of the course corpus slice (about 344,000 words of dictionary

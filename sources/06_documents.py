@@ -40,7 +40,8 @@
 # (cosine similarity). A logistic regression as a black box that draws straight boundaries.
 #
 # **Time.** About 60 to 90 minutes to read and do the four exercises. Running every cell
-# takes about a minute on a laptop CPU (less than 1 GB of memory); no GPU, no internet.
+# takes about 30 s on the course's test machine (2 idle AMD EPYC cores; README's table) (less than 1 GB of memory); no GPU,
+# no internet.
 #
 # **Data.** 2,000 short documents of the course corpus (`embedlab.corpus`), 400 from each
 # of five sources: dictionary definitions from GCIDE (Webster 1913) and WordNet, passages
