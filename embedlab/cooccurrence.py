@@ -38,6 +38,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import torch
 
+from . import validate
+from .device import resolve as _resolve_device
 
 __all__ = [
     "cooccurrence_counts",
@@ -57,14 +59,13 @@ WEIGHTINGS = ("harmonic", "uniform")
 # Input checks: one clear sentence instead of a traceback from deep inside
 # ---------------------------------------------------------------------------
 def _check_window(window: Any) -> int:
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be a whole number >= 1 (how many words on each side), not {window!r}")
-    return int(window)
+    return validate.whole_number(window, "window", why="how many words on each side")
 
 
 def _check_weighting(weighting: Any) -> str:
     if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be 'harmonic' (1/d, as GloVe) or 'uniform' (1), not {weighting!r}")
+        raise validate.InputError(f"weighting must be 'harmonic' (1/d, as GloVe) or 'uniform' (1), "
+                                  f"not {weighting!r}.")
     return weighting
 
 
@@ -118,8 +119,10 @@ def cooccurrence_matrix(docs: Iterable[Sequence[str]], key_to_index: Mapping[str
     """
     import scipy.sparse as sp
 
+    docs = validate.token_documents(docs)
     window = _check_window(window)
     _check_weighting(weighting)
+    device = _resolve_device(device)
     ids_np, doc_np = encode_documents(docs, key_to_index)
     V = len(key_to_index)
     if V == 0:
@@ -128,7 +131,6 @@ def cooccurrence_matrix(docs: Iterable[Sequence[str]], key_to_index: Mapping[str
     if ids_np.size and (ids_np.min() < 0 or ids_np.max() >= V):
         raise ValueError(f"key_to_index must map words to rows 0..{V - 1} (one row per word), "
                          f"but it contains the index {int(ids_np.max() if ids_np.max() >= V else ids_np.min())}")
-    device = torch.device(device)
     ids = torch.from_numpy(ids_np).to(device)
     doc_ids = torch.from_numpy(doc_np).to(device)
 

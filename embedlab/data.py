@@ -58,6 +58,8 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from .validate import _OneSentence
+
 __all__ = [
     "AssetError",
     "cache_dir",
@@ -79,7 +81,7 @@ _TRUTHY = {"1", "true", "yes", "on"}
 _HOW_TO_LIST = "`embedlab.data.status()` lists them"
 
 
-class AssetError(RuntimeError):
+class AssetError(_OneSentence, RuntimeError):
     """A data set or model is unknown, missing, corrupt or cannot be downloaded.
 
     The message is meant for the learner: what is wrong and the one thing to do about it.
@@ -274,12 +276,17 @@ def fetch(name: str, *, timeout: float = 10.0, force: bool = False) -> Path:
         raise AssetError(f"Asset {name!r} is a {entry['kind']} asset with nothing to download; use embedlab.data.path({name!r}).")
     target = cache_dir() / spec["file"]
     fix = f"Delete it and run `python -m embedlab.data fetch {name}`."
+    bad_copy: AssetError | None = None
     if target.exists() and not force:
         try:
             _verify_file(name, target, spec, fix)
             return target
-        except AssetError:
-            pass  # a bad cached copy: download a good one over it
+        except AssetError as exc:
+            bad_copy = exc  # a bad cached copy: download a good one over it
+    if offline() and bad_copy is not None:
+        # Say what is really wrong: the file is there, but it is not the right one.
+        raise AssetError(f"{bad_copy} Downloads are off here ({_offline_reason()}), so it cannot be "
+                         "replaced automatically. " + _how_to_get(name, target))
     if offline():
         raise AssetError(
             f"Asset {name!r} is not on this machine and downloads are off ({_offline_reason()}). "

@@ -10,18 +10,28 @@ from typing import Iterator
 
 import torch
 
+from .validate import _OneSentence
+
+
+class DeviceError(_OneSentence, RuntimeError):
+    """The device asked for is not on this machine (or is not a device at all)."""
+
 
 def device(prefer: str | None = None) -> torch.device:
     """Return the best available ``torch.device``: ``cuda``, then ``mps``, then ``cpu``.
 
     ``prefer`` (e.g. ``"cpu"``) forces a choice; asking for a device that is not
-    there raises a ``RuntimeError`` that says what is available instead.
+    there raises a ``DeviceError`` (a ``RuntimeError``) that says what is available instead.
     """
     available = available_devices()
     if prefer is not None:
-        kind = torch.device(prefer).type
+        try:
+            kind = torch.device(prefer).type
+        except (RuntimeError, TypeError):
+            raise DeviceError(f"{prefer!r} is not a device: use 'cpu', 'cuda', 'mps', or None for the "
+                              f"best one here (available: {', '.join(available)}).") from None
         if kind not in available:
-            raise RuntimeError(
+            raise DeviceError(
                 f"device {prefer!r} is not available on this machine; "
                 f"available: {', '.join(available)}. Use embedlab.device() to pick the best one."
             )
@@ -52,8 +62,12 @@ def describe() -> str:
 
 
 def resolve(where: str | torch.device | None = None) -> torch.device:
-    """The device a trainer should use: ``None`` means the best one here (see :func:`device`)."""
-    return device() if where is None else torch.device(where)
+    """The device a trainer should use: ``None`` means the best one here (see :func:`device`).
+
+    Every trainer goes through this, so ``device="cuda"`` on a machine without CUDA is
+    answered with what is available instead of an error from inside torch.
+    """
+    return device(where)
 
 
 @contextmanager

@@ -52,18 +52,20 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import torch
 
+from . import validate
 from .device import cpu_threads
+from .progress import progress_bar
 from .vectors import KeyedVectors
 from .word2vec import (
-    _progress_bar,
-    _resolve_device,
     _CbowStep,
+    _resolve_device,
     _SkipGramStep,
-    build_vocab,
     context_windows,
+    diverged_advice,
     encode_corpus,
     keep_probability,
     negative_cdf,
+    vocabulary_or_explain,
 )
 
 __all__ = [
@@ -332,8 +334,12 @@ class Doc2VecModel:
         document with no known word keeps its random start.
         """
         p = self.params
+        docs = validate.token_documents(docs)
+        if epochs is not None:
+            validate.whole_number(epochs, "epochs", why="passes over the new documents")
+        if alpha is not None:
+            validate.number(alpha, "alpha", minimum=0, exclusive=True, why="the starting learning rate")
         dev = _resolve_device(device)
-        docs = docs if isinstance(docs, list) else list(docs)
         W = torch.as_tensor(self.wv.vectors).to(dev)
         C = torch.as_tensor(self.output_vectors).to(dev)
         D, _ = _run_doc2vec(
@@ -343,12 +349,13 @@ class Doc2VecModel:
             min_alpha=p["min_alpha"] if min_alpha is None else min_alpha,
             ns_exponent=p["ns_exponent"], batch_size=p["batch_size"], seed=seed, dev=dev,
             learn_words=False, dbow_words=False, progress=False)
+        validate.finite_or_diverged(D, "Doc2Vec inference", diverged_advice(alpha or p["alpha"], p["alpha"]))
         return D.cpu().numpy()
 
     def infer_vector(self, words: Sequence[str], **kwargs) -> np.ndarray:
         """The (dim,) vector of one new document (a list of words); see ``infer_vectors``."""
         if isinstance(words, str):
-            raise TypeError("infer_vector takes a list of words, e.g. text.split(), not a string")
+            raise validate.InputError("infer_vector takes a list of words, e.g. text.split(), not a string.")
         return self.infer_vectors([list(words)], **kwargs)[0]
 
 
@@ -390,8 +397,7 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
     words_step = _SkipGramStep(W, C, negative) if (dbow_words and not dm) else None
     total = max(epochs * n_raw, 1)
     effective = 0
-    bar = _progress_bar(total, progress)
-    bar.set_description("doc2vec")
+    bar = progress_bar(total, progress, "Doc2Vec")
     for epoch in range(epochs):
         keep = torch.rand(n_raw, generator=gen, device=dev, dtype=prob_dtype) < keep_prob[ids]
         e_ids, e_docs = ids[keep], doc_ids[keep]
@@ -441,6 +447,8 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
                 words_step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf,
                                  lambda f, j=j: lr_at((j + f) / len(sg_chunks)))
         bar.update(n_raw)
+        if not bool(torch.isfinite(D).all()):
+            break  # diverged; the caller says so
     bar.close()
     return D, effective
 
@@ -462,7 +470,7 @@ def train_doc2vec(
     batch_size: int = 1024,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> Doc2VecModel:
     """Train Doc2Vec with negative sampling: PV-DBOW (``dm=False``) or PV-DM (``dm=True``).
 
@@ -478,11 +486,12 @@ def train_doc2vec(
     updates at once (tests/test_doc2vec.py checks the result against gensim's one-pair-
     at-a-time training).
     """
+    docs = validate.token_documents(docs)
+    validate.training_parameters(dim=dim, window=window, negative=negative, min_count=min_count,
+                                 sample=sample, epochs=epochs, alpha=alpha, min_alpha=min_alpha,
+                                 ns_exponent=ns_exponent, batch_size=batch_size)
     dev = _resolve_device(device)
-    docs = docs if isinstance(docs, list) else list(docs)
-    index_to_key, counts = build_vocab(docs, min_count)
-    if not index_to_key:
-        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    index_to_key, counts = vocabulary_or_explain(docs, min_count)
     key_to_index = {w: i for i, w in enumerate(index_to_key)}
     gen = torch.Generator(device=dev)
     gen.manual_seed(seed + 1)
@@ -497,6 +506,8 @@ def train_doc2vec(
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
     seconds = time.perf_counter() - start
+    validate.finite_or_diverged(D, "Doc2Vec", diverged_advice(alpha, 0.025))
+    validate.finite_or_diverged(W, "Doc2Vec's word vectors", diverged_advice(alpha, 0.025))
     params = dict(dm=bool(dm), dim=dim, window=window, negative=negative, min_count=min_count,
                   sample=sample, epochs=epochs, alpha=alpha, min_alpha=min_alpha,
                   ns_exponent=ns_exponent, dbow_words=bool(dbow_words), batch_size=batch_size,

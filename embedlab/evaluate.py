@@ -32,6 +32,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from .validate import InputError
+
 __all__ = [
     "AnalogyResult",
     "SimilarityResult",
@@ -268,15 +270,18 @@ def analogy_accuracy(vectors: Any, words: Sequence[str] | None = None,
         rows.append(ids)
         section_of.append(section)
         counts[1] += 1
-    correct_mask = np.zeros(len(rows), dtype=bool)
-    if rows:
-        q = np.array(rows, dtype=np.int64)                      # (Q, 4): a, b, c, expected
-        predicted = _answer_analogies(wv, q[:, 0], q[:, 1], q[:, 2], n, group)
-        correct_mask = predicted == q[:, 3]
+    if not rows:
+        raise InputError(f"none of the {len(questions):,} analogy questions has all four words among the "
+                         f"{n:,} words searched (restrict_vocab={restrict_vocab:,}), so there is no accuracy "
+                         "to report: train on a larger corpus, lower min_count, or give questions in "
+                         "the vectors' vocabulary.")
+    q = np.array(rows, dtype=np.int64)                          # (Q, 4): a, b, c, expected
+    predicted = _answer_analogies(wv, q[:, 0], q[:, 1], q[:, 2], n, group)
+    correct_mask = predicted == q[:, 3]
     for section, ok in zip(section_of, correct_mask):
         sections[section][0] += int(ok)
     correct, total = int(correct_mask.sum()), len(rows)
-    return AnalogyResult(accuracy=correct / total if total else 0.0, correct=correct, total=total,
+    return AnalogyResult(accuracy=correct / total, correct=correct, total=total,
                          sections={s: (c, t) for s, (c, t) in sections.items()}, skipped=skipped)
 
 
@@ -425,8 +430,8 @@ def word_similarity(vectors: Any, words: Sequence[str] | None = None, pairs: Any
             second.append(j)
             gold.append(score)
     if not gold:
-        raise ValueError(f"none of the {len(pairs)} word pairs has both words in the vocabulary: "
-                         "nothing to correlate")
+        raise InputError(f"none of the {len(pairs)} word pairs has both words in the vocabulary: "
+                         "nothing to correlate. Train on a larger corpus or lower min_count.")
     model = (wv.unit64(np.array(first)) * wv.unit64(np.array(second))).sum(1)
     if len(gold) < 3 or np.ptp(model) == 0 or np.ptp(gold) == 0:
         spearman = pearson = float("nan")

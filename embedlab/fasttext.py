@@ -36,17 +36,21 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .device import cpu_threads, resolve as _resolve_device
+from . import validate
+from .device import cpu_threads
+from .device import resolve as _resolve_device
+from .progress import progress_bar
+from .vectors import SubwordVectors, VectorsInterface
 from .word2vec import (
-    build_vocab,
     context_windows,
+    diverged_advice,
     encode_corpus,
     keep_probability,
     negative_cdf,
     sample_negatives,
     sgns_loss,
+    vocabulary_or_explain,
 )
-from .vectors import SubwordVectors, VectorsInterface
 
 __all__ = [
     "FastTextModel",
@@ -393,7 +397,7 @@ def train_fasttext(
     chunk_tokens: int = 65536,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
     threads: int | None = None,
 ) -> FastTextModel:
     """Train fastText skip-gram vectors with negative sampling (gensim's ``FastText(sg=1)``).
@@ -416,6 +420,13 @@ def train_fasttext(
     Binder, a laptop running other things) their spin-waiting can make training many
     times slower (docs/benchmarks.md).
     """
+    docs = validate.token_documents(docs)
+    validate.training_parameters(dim=dim, window=window, negative=negative, min_count=min_count,
+                                 sample=sample, epochs=epochs, alpha=alpha, min_alpha=min_alpha,
+                                 ns_exponent=ns_exponent, batch_size=batch_size, chunk_tokens=chunk_tokens)
+    validate.whole_number(min_n, "min_n", why="the shortest character n-gram, e.g. 3")
+    validate.whole_number(max_n, "max_n", minimum=min_n, why="the longest character n-gram, at least min_n")
+    validate.whole_number(bucket, "bucket", why="rows for the hashed n-grams, e.g. 2000000")
     dev = _resolve_device(device)
     with cpu_threads(threads, dev):
         return _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
@@ -425,12 +436,7 @@ def train_fasttext(
 def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
            min_n, max_n, bucket, batch_size, chunk_tokens, device, seed, progress) -> FastTextModel:
     dev = _resolve_device(device)
-    docs = docs if isinstance(docs, list) else list(docs)
-    if min_n < 1 or max_n < min_n:
-        raise ValueError(f"need 1 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
-    index_to_key, counts = build_vocab(docs, min_count)
-    if not index_to_key:
-        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    index_to_key, counts = vocabulary_or_explain(docs, min_count)
     V = len(index_to_key)
     key_to_index = {w: i for i, w in enumerate(index_to_key)}
     ids_cpu, doc_ids_cpu = encode_corpus(docs, key_to_index)
@@ -449,10 +455,9 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
     cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
 
-    from tqdm.auto import tqdm
 
     total_words = epochs * n_raw
-    bar = tqdm(total=total_words, unit="word", unit_scale=True, disable=not progress, desc="fastText")
+    bar = progress_bar(total_words, progress, "fastText")
     effective = 0
     start = time.perf_counter()
     for epoch in range(epochs):
@@ -482,10 +487,13 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
                 sgns_subword_update(E, C, sub_ptr, sub_ids, e_ids[positions], pair_centre,
                                     targets[p_lo:p_hi], weights[p_lo:p_hi], lr)
             bar.update(raw_hi - raw_lo)
+        if not bool(torch.isfinite(E).all()):
+            break  # diverged; said below
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
     seconds = time.perf_counter() - start
     bar.close()
+    validate.finite_or_diverged(E, "fastText", diverged_advice(alpha, 0.025))
     params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
                   epochs=epochs, alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent, min_n=min_n,
                   max_n=max_n, bucket=bucket, batch_size=batch_size, device=str(dev), seed=seed)

@@ -39,8 +39,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from .device import resolve as _resolve_device, cpu_threads as _torch_threads
-from .tensors import as_tensor as _tensor, float_tensors as _float_tensors
+from . import validate
+from .device import cpu_threads as _torch_threads
+from .device import resolve as _resolve_device
+from .progress import progress_bar
+from .tensors import as_tensor as _tensor
+from .tensors import float_tensors as _float_tensors
 from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = [
@@ -161,13 +165,6 @@ def _nonzero_entries(cooc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows[keep].astype(np.int64), cols[keep].astype(np.int64), vals[keep].astype(np.float64)
 
 
-def _check_cooc(cooc) -> int:
-    shape = getattr(cooc, "shape", None)
-    if shape is None or len(shape) != 2 or shape[0] != shape[1]:
-        raise ValueError(f"the co-occurrence matrix must be square, (V, V); got shape {shape}")
-    return int(shape[0])
-
-
 def train_glove(
     cooc,
     dim: int = 100,
@@ -180,7 +177,7 @@ def train_glove(
     batch_size: int = 16384,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
-    progress: bool = False,
+    progress: bool | None = None,
     threads: int | None = None,
     callback: Callable[[int, np.ndarray], None] | None = None,
 ) -> GloVeModel:
@@ -209,15 +206,14 @@ def train_glove(
     epoch visits every non-zero entry once, in a new random order (glove.c shuffles
     once). Returns a :class:`GloVeModel` whose ``vectors`` are W + W~.
     """
-    V = _check_cooc(cooc)
-    if dim < 1 or epochs < 0 or batch_size < 1:
-        raise ValueError("dim and batch_size must be positive and epochs non-negative")
-    if words is not None and len(words) != V:
-        raise ValueError(f"{len(words)} words for a {V} x {V} matrix: give one word per row")
+    V = validate.cooccurrence_counts(cooc, words)
+    validate.training_parameters(dim=dim, batch_size=batch_size)
+    validate.whole_number(epochs, "epochs", minimum=0, why="passes over the non-zero entries, e.g. 25")
+    validate.number(lr, "lr", minimum=0, exclusive=True, why="AdaGrad's learning rate, e.g. 0.05")
+    validate.number(x_max, "x_max", minimum=0, exclusive=True, why="the count where the weight reaches 1")
+    validate.number(alpha, "alpha", minimum=0, why="the weighting's power, e.g. 0.75")
     dev = _resolve_device(device)
     rows_np, cols_np, vals_np = _nonzero_entries(cooc)
-    if rows_np.size == 0:
-        raise ValueError("the co-occurrence matrix has no non-zero entry: nothing to train on")
     rows = torch.from_numpy(rows_np).to(dev)
     cols = torch.from_numpy(cols_np).to(dev)
     log_x = torch.from_numpy(np.log(vals_np)).to(dev, torch.float32)
@@ -237,9 +233,8 @@ def train_glove(
     gP, gQ = torch.ones_like(P), torch.ones_like(Q)                             # glove.c's gradsq
 
     losses: list[float] = []
-    from tqdm.auto import tqdm
 
-    bar = tqdm(total=epochs, unit="epoch", desc="GloVe", disable=not progress)
+    bar = progress_bar(epochs, progress, "GloVe", unit="epoch")
     with _torch_threads(threads, dev):
         start = time.perf_counter()
         for _ in range(epochs):
@@ -263,7 +258,10 @@ def train_glove(
             cost /= 2
             loss = float(cost) / nnz
             if not np.isfinite(loss):
-                raise FloatingPointError("GloVe diverged (the cost became NaN or inf): lower lr or batch_size")
+                bar.close()
+                raise validate.DivergedError(
+                    f"GloVe diverged in epoch {len(losses) + 1}: the cost became NaN or inf. The steps are "
+                    f"too large: lower lr (now {lr:g}) or batch_size (now {batch_size}), e.g. lr={lr / 4:g}.")
             losses.append(loss)
             if callback is not None:  # its time is not counted as training time
                 paused = time.perf_counter()

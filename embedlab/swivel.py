@@ -36,7 +36,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .device import resolve as _resolve_device, cpu_threads as _torch_threads
+from . import validate
+from .device import cpu_threads as _torch_threads
+from .device import resolve as _resolve_device
+from .progress import progress_bar
 from .tensors import float_tensors as _float_tensors
 from .vectors import KeyedVectors, VectorsInterface
 
@@ -157,7 +160,7 @@ def train_swivel(
     lr: float = 0.2,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
-    progress: bool = False,
+    progress: bool | None = None,
     threads: int | None = None,
 ) -> SwivelModel:
     """Train SWIVEL on a (V, V) co-occurrence matrix (scipy sparse or dense), block by block.
@@ -177,12 +180,11 @@ def train_swivel(
     """
     import scipy.sparse as sp
 
-    shape = getattr(cooc, "shape", None)
-    if shape is None or len(shape) != 2 or shape[0] != shape[1]:
-        raise ValueError(f"the co-occurrence matrix must be square, (V, V); got shape {shape}")
-    V = int(shape[0])
-    if words is not None and len(words) != V:
-        raise ValueError(f"{len(words)} words for a {V} x {V} matrix: give one word per row")
+    V = validate.cooccurrence_counts(cooc, words)
+    validate.training_parameters(dim=dim)
+    validate.whole_number(epochs, "epochs", minimum=0, why="passes over all blocks, e.g. 10")
+    validate.whole_number(block_size, "block_size", why="rows and columns per block, e.g. 1024")
+    validate.number(lr, "lr", minimum=0, exclusive=True, why="AdaGrad's learning rate, e.g. 0.2")
     dev = _resolve_device(device)
     m = sp.coo_matrix(cooc)
     keep = m.data > 0
@@ -223,9 +225,8 @@ def train_swivel(
     gW = torch.full((V, dim), 0.1, device=dev)
     gC = torch.full((V, dim), 0.1, device=dev)
 
-    from tqdm.auto import tqdm
 
-    bar = tqdm(total=epochs, unit="epoch", desc="SWIVEL", disable=not progress)
+    bar = progress_bar(epochs, progress, "SWIVEL", unit="epoch")
     losses: list[float] = []
     with _torch_threads(threads, dev):
         start = time.perf_counter()
@@ -248,7 +249,10 @@ def train_swivel(
                 C[ci] -= lr * grad_c / gC[ci].sqrt()
             loss = total_loss / (V * V)
             if not np.isfinite(loss):
-                raise FloatingPointError("SWIVEL diverged (the loss became NaN or inf): lower lr")
+                bar.close()
+                raise validate.DivergedError(
+                    f"SWIVEL diverged in epoch {len(losses) + 1}: the loss became NaN or inf. Lower the "
+                    f"learning rate (now lr={lr:g}), e.g. lr={lr / 4:g}.")
             losses.append(loss)
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.4f}")

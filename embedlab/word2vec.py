@@ -47,8 +47,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .device import cpu_threads as _cpu_threads, resolve as _resolve_device
-from .tensors import as_tensor as _tensor, float_tensors as _as_float_tensors
+from . import validate
+from .device import cpu_threads as _cpu_threads
+from .device import resolve as _resolve_device
+from .progress import progress_bar
+from .tensors import as_tensor as _tensor
+from .tensors import float_tensors as _as_float_tensors
 from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = [
@@ -112,6 +116,16 @@ def build_vocab(docs: Iterable[Sequence[str]], min_count: int = 5) -> tuple[list
     counter = Counter(word for doc in docs for word in doc)
     kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
     return [w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
+
+
+def vocabulary_or_explain(docs: list, min_count: int) -> tuple[list[str], np.ndarray]:
+    """``build_vocab``, with a sentence for the learner when no word is frequent enough."""
+    index_to_key, counts = build_vocab(docs, min_count)
+    if not index_to_key:
+        most = max(Counter(word for doc in docs for word in doc).values(), default=0)
+        raise validate.InputError(f"no word occurs min_count={min_count} times (the most frequent occurs "
+                                  f"{most} times): give a larger corpus or a smaller min_count.")
+    return index_to_key, counts
 
 
 def encode_corpus(docs: Iterable[Sequence[str]], key_to_index: dict[str, int],
@@ -395,7 +409,7 @@ def train_word2vec(
     chunk_tokens: int = 65536,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
     threads: int | None = None,
 ) -> Word2VecModel:
     """Train word2vec (skip-gram when ``sg`` is true, else CBOW) with negative sampling.
@@ -431,17 +445,17 @@ def train_word2vec(
     running) each of the thousands of small operations per second waits for a thread
     that is not running, which can make training many times slower. Ignored on a GPU.
     """
+    docs = validate.token_documents(docs)
+    validate.training_parameters(dim=dim, window=window, negative=negative, min_count=min_count,
+                                 sample=sample, epochs=epochs, alpha=alpha, min_alpha=min_alpha,
+                                 ns_exponent=ns_exponent, chunk_tokens=chunk_tokens)
+    if max_row_updates is not None:
+        validate.whole_number(max_row_updates, "max_row_updates", why="or None for no cap")
     dev = _resolve_device(device)
-    if max_row_updates is not None and (isinstance(max_row_updates, bool) or not isinstance(max_row_updates, int)
-                                        or max_row_updates < 1):
-        raise ValueError(f"max_row_updates must be a positive whole number or None (no cap), "
-                         f"not {max_row_updates!r}")
     if batch_size is None:
         batch_size = 1024 if dev.type == "cpu" else 2048
-    docs = docs if isinstance(docs, list) else list(docs)
-    index_to_key, counts = build_vocab(docs, min_count)
-    if not index_to_key:
-        raise ValueError(f"no word occurs min_count={min_count} times: nothing to train")
+    validate.training_parameters(batch_size=batch_size)
+    index_to_key, counts = vocabulary_or_explain(docs, min_count)
     key_to_index = {w: i for i, w in enumerate(index_to_key)}
     ids_cpu, doc_ids_cpu = encode_corpus(docs, key_to_index)
     ids, doc_ids = ids_cpu.to(dev), doc_ids_cpu.to(dev)
@@ -464,7 +478,7 @@ def train_word2vec(
     total_words = epochs * n_raw
     step = (_SkipGramStep if sg else _CbowStep)(W, C, negative, max_row_updates)
     effective = torch.zeros((), dtype=torch.int64, device=dev)
-    bar = _progress_bar(total_words, progress)
+    bar = progress_bar(total_words, progress, "word2vec")
     with _cpu_threads(threads, dev):  # 1 thread by default: see `threads` above
         start = time.perf_counter()
         for epoch in range(epochs):
@@ -489,10 +503,13 @@ def train_word2vec(
 
                 step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf, lr_at)
                 bar.update(raw_hi - raw_lo)
+            if not bool(torch.isfinite(W).all()):
+                break  # diverged: more epochs cannot bring NaN back; said below
         if dev.type == "cuda":
             torch.cuda.synchronize(dev)
         seconds = time.perf_counter() - start
     bar.close()
+    validate.finite_or_diverged(W, "word2vec", diverged_advice(alpha, 0.025))
     params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
                   epochs=epochs, sg=bool(sg), alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
                   batch_size=batch_size, max_row_updates=max_row_updates, device=str(dev), seed=seed,
@@ -502,11 +519,10 @@ def train_word2vec(
                          raw_words=total_words, effective_words=int(effective))
 
 
-def _progress_bar(total: int, enabled: bool):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="word", unit_scale=True, disable=not enabled, smoothing=0.1,
-                desc="word2vec")
+def diverged_advice(alpha: float, default: float) -> str:
+    """The sentence a trainer adds when its vectors became NaN: lower the learning rate."""
+    return (f"The learning rate alpha={alpha:g} is too high for this corpus: try a smaller one, "
+            f"e.g. alpha={min(default, alpha / 10):g}.")
 
 
 def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -> torch.Tensor:

@@ -236,6 +236,19 @@ def test_corrupt_cached_download_is_reported(server, tmp_path):
     assert "fetch test-badcache" in str(err.value) and hits == []
 
 
+def test_fetch_offline_names_a_corrupt_cached_copy(monkeypatch, tmp_path):
+    """The file is there but wrong: say so (as path() does), not that the asset is missing."""
+    monkeypatch.setenv("EMBEDLAB_OFFLINE", "1")
+    name = _register(_download_entry("test-badcache-offline", ["http://192.0.2.1/payload.bin"], b"real"))
+    (tmp_path / "cache").mkdir(exist_ok=True)
+    (tmp_path / "cache" / "payload.bin").write_bytes(b"fake")
+    with pytest.raises(data.AssetError) as err:
+        data.fetch(name)
+    message = str(err.value)
+    assert "corrupt" in message and "payload.bin" in message and "EMBEDLAB_OFFLINE" in message
+    assert "not on this machine" not in message
+
+
 def test_unreachable_url_fails_fast():
     name = _register(_download_entry("test-unreachable", [f"http://127.0.0.1:{_closed_port()}/x.bin"], b"x"))
     start = time.monotonic()

@@ -17,7 +17,7 @@ import torch
 from embedlab import check
 from embedlab import doc2vec as d2v
 from embedlab.exercises import lesson06
-from embedlab.word2vec import _CbowStep, _SkipGramStep
+from embedlab.word2vec import _CbowStep, _SkipGramStep, build_vocab
 
 check_module = sys.modules["embedlab.check"]
 EXERCISES = ["06.average_vectors", "06.sif_weighted_average", "06.remove_common_component",
@@ -145,7 +145,7 @@ def _sif_direct(docs, vectors, k2i, counts, a=1e-3):
 
 def test_sif_matches_a_direct_numpy_formula(fortunes):
     rng = np.random.default_rng(1)
-    words, counts = d2v.build_vocab(fortunes, min_count=3)
+    words, counts = build_vocab(fortunes, min_count=3)
     k2i = {w: i for i, w in enumerate(words)}
     vectors = rng.normal(size=(len(words), 16)) + rng.normal(size=16)   # a shared direction
     docs = fortunes[:200] + [[], ["notaword"]]

@@ -244,7 +244,7 @@ def test_clear_errors():
         train_glove(sp.csr_matrix(np.ones((2, 3))), dim=2, epochs=1)
     with pytest.raises(ValueError, match="one word per row"):
         train_glove(sp.csr_matrix(np.ones((2, 2))), dim=2, epochs=1, words=["a"])
-    with pytest.raises(ValueError, match="no non-zero"):
+    with pytest.raises(ValueError, match="all zeros"):
         train_glove(sp.csr_matrix((3, 3)), dim=2, epochs=1)
 
 

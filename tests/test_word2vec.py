@@ -499,7 +499,7 @@ def test_empty_vocabulary_is_a_clear_error():
 
 @pytest.mark.parametrize("cap", [0, -3, 2.5, "64", True])
 def test_bad_max_row_updates_is_a_clear_error(cap):
-    with pytest.raises(ValueError, match="max_row_updates must be a positive whole number"):
+    with pytest.raises(ValueError, match="max_row_updates must be a whole number >= 1"):
         w2v.train_word2vec([["a", "b"] * 5], min_count=1, max_row_updates=cap, progress=False)
 
 
