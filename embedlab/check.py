@@ -33,7 +33,9 @@ and stops a function that runs longer than the exercise's time limit.
 """
 from __future__ import annotations
 
+import builtins
 import copy
+import ctypes
 import difflib
 import html
 import importlib
@@ -41,8 +43,9 @@ import inspect
 import json
 import os
 import pkgutil
-import signal
+import sys
 import threading
+import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -460,6 +463,10 @@ class CheckResult:
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:
+        return (f"CheckResult({self.exercise_id!r}, {self.status}, "
+                f"{self.n_passed}/{self.n_cases} cases)")
+
     def _repr_html_(self) -> str:
         colour = {"passed": "#1a7f37", "not implemented": "#6e7781"}.get(self.status, "#cf222e")
         icon = {"passed": "✔", "not implemented": "…"}.get(self.status, "✘")
@@ -545,6 +552,28 @@ def _show(result: CheckResult) -> None:
         display(result)
     else:
         print(result.message)
+        result._displayed = True
+        _quiet_echo()
+
+
+def _quiet_echo() -> None:
+    """In a plain Python shell, do not echo a CheckResult that check() has just printed.
+
+    Typing ``check(f)`` at the ``>>>`` prompt would otherwise show the verdict twice: once
+    printed, once as the returned object. Jupyter's counterpart is ``_ipython_display_``.
+    """
+    hook = sys.displayhook
+    if getattr(hook, "_embedlab", False):
+        return
+
+    def displayhook(value: Any) -> None:
+        if isinstance(value, CheckResult) and value._displayed:
+            builtins._ = value  # as the default hook does, so `_` still works
+            return
+        hook(value)
+
+    displayhook._embedlab = True  # type: ignore[attr-defined]
+    sys.displayhook = displayhook
 
 
 def _in_ipython() -> bool:
@@ -599,58 +628,37 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     # The reference runs first, outside the learner's time limit.
     expected = [_call(ex.reference, case) for case in cases]
 
+    attempt = _Attempt(fn, cases, ex.time_limit)
+    attempt.run()
+    if attempt.not_implemented:
+        return CheckResult(ex.id, False, 0.0, n_cases=len(cases), status="not implemented",
+                           message=(f"{ex.id}: not implemented yet. Replace the "
+                                    "`raise NotImplementedError` line with your code, "
+                                    "then run this cell again." + _help_note(ex, " ")))
+
     n_passed = 0
     # What the learner's function returned on each case (_Raised where it raised), for
     # matching it against the registered mistakes.
     outputs: list[Any] = []
     # (case index, what it returned or raised, why it is wrong) of the first failing case.
     first_failure: tuple[int, Any, str] | None = None
-    timed_out = False
-    # Learner code may divide by zero: check() diagnoses NaN/inf itself, so NumPy's
-    # RuntimeWarnings would only be noise above the verdict. They are recorded instead:
-    # a right answer that computed log(0) or 0/0 on the way and hid it gets a note.
-    floating_errors: list[tuple[str, str]] = []
-    current = {"label": ""}
-
-    def record(kind: str, flag: int) -> None:  # noqa: ARG001 - numpy's seterrcall signature
-        if not floating_errors:
-            floating_errors.append((kind, current["label"]))
-
-    previous_call = np.seterrcall(record)
-    with np.errstate(divide="call", invalid="call", over="ignore", under="ignore"), \
-            _TimeLimit(ex.time_limit) as limit:
-        for i, (case, exp) in enumerate(zip(cases, expected)):
-            pristine = _copy(case)
-            given = _copy(case)
-            current["label"] = case.label
-            try:
-                got = _call(fn, given)
-            except NotImplementedError:
-                return CheckResult(ex.id, False, 0.0, n_cases=len(cases), status="not implemented",
-                                   message=(f"{ex.id}: not implemented yet. Replace the "
-                                            "`raise NotImplementedError` line with your code, "
-                                            "then run this cell again." + _help_note(ex, " ")))
-            except _TimeUp:
-                timed_out = True
-                first_failure = first_failure or (i, None, "timeout")
-                break
-            except Exception as exc:
-                outputs.append(_Raised(type(exc)))
-                if first_failure is None:
-                    first_failure = (i, exc, "exception")
-                continue
-            outputs.append(got)
-            why = _compare(ex, got, exp)
-            if why is None and not _same(given, pristine):
-                why = "changed its input"
-            if why is None:
-                n_passed += 1
-            elif first_failure is None:
-                first_failure = (i, got, why)
-    np.seterrcall(previous_call)
-    if limit.unlimited:
-        warnings.warn("This platform has no SIGALRM: check() runs without a time limit here.",
-                      RuntimeWarning, stacklevel=3)
+    for i, (case, exp, (kind, got, given)) in enumerate(zip(cases, expected, attempt.outcomes)):
+        if kind == "raised":
+            outputs.append(_Raised(type(got)))
+            first_failure = first_failure or (i, got, "exception")
+            continue
+        outputs.append(got)
+        why = _compare(ex, got, exp)
+        if why is None and not _same(given, case):
+            why = "changed its input"
+        if why is None:
+            n_passed += 1
+        elif first_failure is None:
+            first_failure = (i, got, why)
+    timed_out = attempt.timed_out
+    if timed_out and first_failure is None:
+        first_failure = (len(attempt.outcomes), None, "timeout")
+    floating_errors = attempt.floating_errors
 
     n = len(cases)
     score = n_passed / n
@@ -676,6 +684,13 @@ def _run_check(fn: Any, exercise_id: str | None) -> CheckResult:
     lines = [f"{ex.id}: passed {n_passed}/{n} cases."]
     if timed_out:
         lines[0] += f" Stopped after {ex.time_limit:g} s."
+        if attempt.parked:
+            lines[0] += (" Your function caught the interruption (a bare `except:` or `except "
+                         "BaseException:`), so check() put it to sleep for good: fix the loop, and "
+                         "catch only the exceptions you expect (`except ValueError:`).")
+        elif attempt.still_running:
+            lines[0] += (" Your function is still running in the background, inside one long "
+                         "call: restart the kernel (Kernel > Restart) to stop it, then fix the loop.")
     lines.append(f"First failing case{f' ({case.label})' if case.label else ''}:")
     lines.append("  input:    " + _format_call(ex, case))
     lines.append("  expected: " + _fmt(exp))
@@ -740,32 +755,143 @@ def _call(fn: Callable, case: Case) -> Any:
 class _TimeUp(BaseException):
     """Raised inside the learner's function when its time is up.
 
-    A BaseException, so that a learner's ``except Exception`` cannot swallow it.
+    A BaseException, so that a learner's ``except Exception`` cannot swallow it. A bare
+    ``except:`` or ``except BaseException:`` can; so when one arrives in a worker whose
+    previous one was caught, its construction (which runs in the worker thread, where
+    the exception is raised) parks the function for good: see ``_Attempt._park_here``.
     """
 
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        attempt = _ATTEMPTS.get(threading.get_ident())
+        if attempt is not None:
+            attempt._delivered += 1
+            if attempt._delivered >= 2:
+                attempt._park_here(sys._getframe(1))
 
-class _TimeLimit:
-    """Raise ``_TimeUp`` in the main thread after ``seconds`` (SIGALRM where it exists)."""
 
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.unlimited = not (hasattr(signal, "SIGALRM") and
-                              threading.current_thread() is threading.main_thread())
-        self._previous = None
+# The attempt running in each worker thread, by thread id (for _TimeUp).
+_ATTEMPTS: dict[int, "_Attempt"] = {}
 
-    def __enter__(self) -> "_TimeLimit":
-        if not self.unlimited:
-            self._previous = signal.signal(signal.SIGALRM, self._expire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        return self
 
-    def _expire(self, signum, frame):  # noqa: ARG002 - signal handler signature
-        raise _TimeUp()
+class _Attempt:
+    """Run the learner's function on every case in a worker thread, within a time limit.
 
-    def __exit__(self, *exc) -> None:
-        if not self.unlimited:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
+    The limit is kept from outside: the calling thread (which may be any thread, and
+    needs no signals) waits at most ``time_limit`` seconds, then raises ``_TimeUp``
+    inside the worker, again every 10 ms for up to ``GRACE`` seconds. A learner's
+    ``except:`` or ``except BaseException:`` may catch one, and a ``while True:`` around
+    it would try again: then the next one traces the function's frames and parks it at
+    its next line, asleep for good (it uses no CPU; the thread is a daemon). If it sits
+    in one long C call such as ``time.sleep``, nothing can reach it until the call
+    returns. Either way check() stops waiting after the grace and says so: the verdict
+    comes back on time whatever the function does.
+
+    After ``run()``: ``outcomes`` holds ``(kind, value, given)`` for each case finished,
+    in order (kind "ok": value is what it returned; "raised": the exception; given: the
+    case's inputs after the call, to spot a function that changed them).
+    """
+
+    GRACE = 2.0  # seconds of interrupting before check() gives up waiting
+
+    def __init__(self, fn: Callable, cases: Sequence[Case], time_limit: float):
+        self.fn, self.cases, self.time_limit = fn, cases, time_limit
+        self.outcomes: list[tuple[str, Any, Case]] = []
+        self.not_implemented = False
+        self.timed_out = False
+        self.still_running = False
+        # NumPy's divide/invalid reports inside the learner's function: (kind, case label).
+        self.floating_errors: list[tuple[str, str]] = []
+        self._in_learner_code = False
+        self._stop = False  # set when the time is up: nothing after that counts
+        self._delivered = 0  # _TimeUp exceptions that reached the function
+        self.parked = False  # the function caught the interruption and was put to sleep
+        self._label = ""
+
+    def run(self) -> None:
+        worker = threading.Thread(target=self._work, name="embedlab-check", daemon=True)
+        worker.start()
+        try:
+            worker.join(self.time_limit)
+        except BaseException:  # KeyboardInterrupt while waiting: stop the function too
+            self._stop = True
+            self._interrupt(worker)
+            raise
+        if worker.is_alive():
+            self.timed_out = True
+            self._stop = True
+            self._interrupt(worker)
+            self.still_running = worker.is_alive()
+        # Only what was recorded before check() stopped waiting counts.
+        self.outcomes = list(self.outcomes)
+
+    def _interrupt(self, worker: threading.Thread) -> None:
+        deadline = time.monotonic() + self.GRACE
+        while worker.is_alive() and not self.parked and time.monotonic() < deadline:
+            if self._in_learner_code:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+                                                           ctypes.py_object(_TimeUp))
+            worker.join(0.01)
+
+    def _park_here(self, frame: Any) -> None:
+        """In the worker, from the learner's ``frame`` (where a second _TimeUp is being raised):
+        trace the learner's frames so that the next line any of them runs parks the thread.
+
+        Only the learner's frames, those above ``_call``, are traced, so that check()'s own
+        code in the worker finishes normally when the exception is not caught.
+        """
+        sys.settrace(self._park_trace)  # new calls, too
+        while frame is not None and frame.f_code is not _call.__code__:
+            frame.f_trace = self._park_trace
+            frame = frame.f_back
+
+    def _park_trace(self, frame: Any, event: str, arg: Any):  # noqa: ARG002 - sys.settrace's signature
+        if frame.f_code is _call.__code__ or frame.f_code is _Attempt._work.__code__:
+            return None
+        if event in ("call", "line"):
+            self.parked = True
+            threading.Event().wait()  # forever, asleep
+        return self._park_trace
+
+    def _record(self, kind: str, flag: int) -> None:  # noqa: ARG002 - numpy's seterrcall signature
+        if not self.floating_errors:
+            self.floating_errors.append((kind, self._label))
+
+    def _work(self) -> None:
+        # NumPy's error state is per thread: set it here, around the learner's code. check()
+        # diagnoses NaN/inf itself, so NumPy's RuntimeWarnings would only be noise above the
+        # verdict; they are recorded, and a right answer that hid a log(0) gets a note.
+        _ATTEMPTS[threading.get_ident()] = self
+        previous = np.seterrcall(self._record)
+        try:
+            with np.errstate(divide="call", invalid="call", over="ignore", under="ignore"):
+                for case in self.cases:
+                    if self._stop:
+                        return
+                    given = _copy(case)
+                    self._label = case.label
+                    try:
+                        self._in_learner_code = True
+                        got = _call(self.fn, given)
+                    except NotImplementedError:
+                        self.not_implemented = True
+                        return
+                    except _TimeUp:
+                        return
+                    except BaseException as exc:  # noqa: BLE001 - a learner's sys.exit() is an answer too
+                        self.outcomes.append(("raised", exc, given))
+                        continue
+                    finally:
+                        self._in_learner_code = False
+                    if self._stop:  # it caught the interruption and returned late
+                        return
+                    self.outcomes.append(("ok", got, given))
+        except _TimeUp:  # arrived just after the learner's code returned
+            return
+        finally:
+            sys.settrace(None)
+            np.seterrcall(previous)
+            _ATTEMPTS.pop(threading.get_ident(), None)
 
 
 def _timeout_hint(ex: Exercise, case: Case) -> str:

@@ -17,7 +17,6 @@ import torch
 import embedlab
 from embedlab.check import Case, CheckResult, ExerciseFailed, check, exercise, mistake
 
-
 # `embedlab.check` is the function learners call; the module lives in sys.modules.
 check_module = sys.modules["embedlab.check"]
 
@@ -319,6 +318,79 @@ def test_infinite_loop_is_stopped(rows_exercise):
     assert not result.passed and "did not finish" in result.hint
 
 
+def _swallows_bare(x):
+    while True:
+        try:
+            time.sleep(0.001)
+        except:  # noqa: E722 - the learner's bare except, which catches BaseException too
+            pass
+
+
+def _swallows_base_exception(x):
+    while True:
+        try:
+            while True:
+                sum(range(100))
+        except BaseException:
+            pass
+
+
+@pytest.mark.parametrize("fn", [_swallows_bare, _swallows_base_exception])
+def test_the_time_limit_holds_whatever_the_function_catches(rows_exercise, fn):
+    start = time.perf_counter()
+    result = check(fn, "99.rows", quiet=True)
+    took = time.perf_counter() - start
+    # 1 s limit (rows_exercise), then parked within a few 10 ms interruptions
+    assert took < 1.5, took
+    assert not result.passed and "Stopped after 1 s" in result.message and "did not finish" in result.hint
+    assert "put it to sleep for good" in result.message
+
+
+def test_a_function_that_cannot_be_interrupted_is_left_behind_and_said_so(rows_exercise):
+    def normalise_rows(x):
+        time.sleep(30)  # one long C call: nothing can be raised inside it
+
+    start = time.perf_counter()
+    result = check(normalise_rows, quiet=True)
+    assert time.perf_counter() - start < 1.0 + check_module._Attempt.GRACE + 1.0
+    assert not result.passed and "still running in the background" in result.message
+    assert "restart the kernel" in result.message
+
+
+def test_the_time_limit_holds_outside_the_main_thread(rows_exercise):
+    box = {}
+
+    def run():
+        box["slow"] = check(_swallows_bare, "99.rows", quiet=True)
+        box["right"] = check(_normalise_rows, "99.rows", quiet=True)
+
+    start = time.perf_counter()
+    t = threading.Thread(target=run)  # no SIGALRM here: the limit must not need it
+    t.start()
+    t.join(20)
+    assert not t.is_alive(), "check() hung in a thread"
+    assert time.perf_counter() - start < 1.0 + check_module._Attempt.GRACE + 3.0
+    assert not box["slow"].passed and "Stopped after 1 s" in box["slow"].message
+    assert box["right"].passed
+
+
+def test_cases_after_the_time_is_up_do_not_count(rows_exercise):
+    calls = []
+
+    def normalise_rows(x):
+        calls.append(1)
+        if len(calls) == 2:
+            try:
+                while True:
+                    pass
+            except BaseException:
+                return _normalise_rows(x)  # caught the interruption and returned late, right
+        return _normalise_rows(x)
+
+    result = check(normalise_rows, quiet=True)
+    assert result.n_passed == 1 and "Stopped after 1 s" in result.message and len(calls) == 2
+
+
 def test_partial_score(rows_exercise):
     def normalise_rows(x):
         return x / np.linalg.norm(x, axis=1, keepdims=True)  # NaN on the all-zero case only
@@ -357,19 +429,6 @@ def test_unknown_function_name_suggests_close_one(rows_exercise):
     assert result.status == "error" and "normalise_rows" in result.message
 
 
-def test_without_sigalrm_it_warns_and_still_checks(rows_exercise):
-    box = {}
-
-    def run():
-        with pytest.warns(RuntimeWarning, match="without a time limit"):
-            box["result"] = check(_normalise_rows, "99.rows", quiet=True)
-
-    t = threading.Thread(target=run)  # SIGALRM works only in the main thread
-    t.start()
-    t.join()
-    assert box["result"].passed
-
-
 def test_a_bug_in_a_check_never_reaches_the_notebook(rows_exercise, monkeypatch):
     def broken(*a, **k):
         raise RuntimeError("boom")
@@ -399,6 +458,23 @@ def test_html_verdict_and_single_display(rows_exercise):
 def test_check_prints_outside_jupyter(rows_exercise, capsys):
     check(_normalise_rows, "99.rows")
     assert "99.rows: passed 5/5" in capsys.readouterr().out
+
+
+def test_a_plain_python_shell_shows_the_verdict_once(rows_exercise, capsys, monkeypatch):
+    import builtins
+    import sys
+
+    monkeypatch.setattr(sys, "displayhook", sys.__displayhook__)
+    result = check(_normalise_rows, "99.rows")     # what `>>> check(f)` runs ...
+    sys.displayhook(result)                         # ... and then echoes
+    out = capsys.readouterr().out
+    assert out.count("passed 5/5") == 1 and "CheckResult(" not in out
+    assert builtins._ is result
+    sys.displayhook(42)                             # everything else is echoed as before
+    assert capsys.readouterr().out == "42\n"
+    quiet = check(_normalise_rows, "99.rows", quiet=True)
+    sys.displayhook(quiet)                          # not printed yet: echoed, briefly
+    assert capsys.readouterr().out == "CheckResult('99.rows', passed, 5/5 cases)\n"
 
 
 def test_yours_or_reference(rows_exercise, capsys):
