@@ -476,11 +476,15 @@ plt.show()
 # %% [markdown]
 # ## Solutions, and a note for teachers
 #
-# * **Solutions.** Every notebook exists twice: `notebooks/NN_name.ipynb` (the one you
-#   work in, with empty exercises) and `notebooks/solutions/NN_name.ipynb` (the same
-#   notebook with every exercise solved). Try first, then ask `embedlab.hint`, then
-#   compare with `embedlab.solution` or the solution notebook. Your own notebook is
-#   never overwritten by the solutions.
+# * **Your copies.** `make lab` opens copies of the notebooks in `work/`, made once and
+#   never overwritten, so `git pull` brings course updates without touching your
+#   answers. When a notebook you have copied is updated, `make lab` tells you; delete
+#   your copy to get the new one. (On Binder there is nothing to keep: work is lost when
+#   the session ends, so download what you want to keep.)
+# * **Solutions.** Every notebook exists twice: `notebooks/NN_name.ipynb` (with empty
+#   exercises, the one copied to `work/`) and `notebooks/solutions/NN_name.ipynb` (the
+#   same notebook with every exercise solved). Try first, then ask `embedlab.hint`, then
+#   compare with `embedlab.solution` or the solution notebook.
 # * **Teachers and workshop hosts.** The notebooks are generated from one source per
 #   notebook, `sources/NN_name.py` (a plain Python file in jupytext format). Edit the
 #   source, never the `.ipynb`, then run:

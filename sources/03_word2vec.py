@@ -794,9 +794,9 @@ assert round(float(np.log2(len(words)))) == 14, f"the text says log2 V is about 
 # %%
 settings = dict(dim=50, window=5, negative=5, min_count=5, sample=1e-3, epochs=3, alpha=0.05)
 
-model = train_word2vec(docs, sg=True, seed=0, progress=False, **settings)
+model = train_word2vec(docs, sg=True, seed=0, **settings)
 print("embedlab skip-gram:", model)
-cbow = train_word2vec(docs, sg=False, seed=0, progress=False, **settings)
+cbow = train_word2vec(docs, sg=False, seed=0, **settings)
 print("embedlab CBOW:     ", cbow)
 
 # %%

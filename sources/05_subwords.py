@@ -447,7 +447,7 @@ from gensim.models import FastText
 from embedlab.fasttext import FastTextModel, train_fasttext
 
 settings = dict(dim=50, epochs=3, bucket=100_000, min_count=5, window=5, negative=5)
-ours = train_fasttext(train_docs, seed=0, progress=False, **settings)
+ours = train_fasttext(train_docs, seed=0, **settings)
 
 started = time.perf_counter()
 gensim_ft = FastText(vector_size=settings["dim"], epochs=settings["epochs"], bucket=settings["bucket"],

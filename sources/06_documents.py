@@ -577,7 +577,7 @@ assert _cos[-1] > _cos[0] + 0.3, f"the text says D turns towards t; cos(D, t) we
 # not needed at all in PV-DBOW. 20 passes over our 51,000 words (a few seconds):
 
 # %%
-dbow = train_doc2vec(docs, dm=False, dim=50, epochs=20, min_count=2, seed=0, progress=False)
+dbow = train_doc2vec(docs, dm=False, dim=50, epochs=20, min_count=2, seed=0)
 print(dbow)
 record("PV-DBOW (ours)", dbow.dv.vectors, dbow.train_seconds)
 
@@ -634,11 +634,10 @@ assert round(_median_cos, 3) == 0.995, f"the text says a median cosine of 0.995;
 # several times more (every word is a skip-gram centre too), so 10 passes:
 
 # %%
-dm = train_doc2vec(docs, dm=True, dim=50, epochs=20, min_count=2, seed=0, progress=False)
+dm = train_doc2vec(docs, dm=True, dim=50, epochs=20, min_count=2, seed=0)
 print(dm)
 record("PV-DM (ours)", dm.dv.vectors, dm.train_seconds)
-dbow_words = train_doc2vec(docs, dm=False, dbow_words=True, dim=50, epochs=10, min_count=2, seed=0,
-                           progress=False)
+dbow_words = train_doc2vec(docs, dm=False, dbow_words=True, dim=50, epochs=10, min_count=2, seed=0)
 print(dbow_words)
 record("PV-DBOW + words (ours)", dbow_words.dv.vectors, dbow_words.train_seconds)
 record("average of its own word vectors", average_vectors(docs, dbow_words.wv.vectors, dbow_words.key_to_index))

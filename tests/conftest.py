@@ -16,6 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The trainers show progress bars to learners; the tests (and the notebooks they run, whose
+# kernels inherit this) keep their output short. tests/test_progress.py switches it back on.
+os.environ.setdefault("EMBEDLAB_PROGRESS", "0")
 
 _real_connect = socket.socket.connect
 
