@@ -23,8 +23,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	touch $(STAMP)
 
+# Opens working copies in work/ (ignored by git, never overwritten), so that `git pull`
+# updates the course without touching a learner's answers; --allow-root when run as root.
+# LAB_ARGS: more options for JupyterLab (e.g. LAB_ARGS="--no-browser --port=8890").
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/python -m embedlab.workspace $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

