@@ -5,6 +5,7 @@ Everything in embedlab that trains or encodes takes a ``device`` argument; pass
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -70,18 +71,56 @@ def resolve(where: str | torch.device | None = None) -> torch.device:
     return device(where)
 
 
-@contextmanager
-def cpu_threads(threads: int | None, where: torch.device) -> Iterator[None]:
-    """Run the block with ``threads`` torch CPU threads (default 1), then restore the setting.
+def _cgroup_cpus() -> float | None:
+    """CPUs this container may use (cgroup v2 ``cpu.max``, as Docker and Binder set it), or None."""
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+    except (OSError, ValueError):
+        return None
+    return None if quota == "max" else int(quota) / int(period)
 
-    The trainers do thousands of small tensor operations a second. With more threads than
-    free cores (Binder, a shared server, other programs running), each one waits for a
-    thread that is not running: on 2 busy cores, 2 threads trained word2vec 30 times slower
-    than 1. Nothing changes on a GPU.
+
+def free_cores() -> float:
+    """About how many CPU cores are idle for this process: usable cores minus the others' load.
+
+    Usable: the cores this process may run on, capped by a container's CPU quota. The
+    load is the 1-minute load average, of which this process itself is counted as one.
+    Where the load cannot be read, the cores are taken as busy.
+    """
+    cpus = float(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    quota = _cgroup_cpus()
+    if quota is not None:
+        cpus = min(cpus, quota)
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return 1.0
+    return cpus - max(0.0, load - 1.0)
+
+
+def auto_threads(most: int = 2) -> int:
+    """The trainers' default CPU threads: 2 when two cores are free, else 1.
+
+    A second thread speeds word2vec up by about 1.5 times on two idle cores. On busy ones
+    (Binder, a shared server, other programs running) each of the thousands of small
+    operations a second waits for a thread that is not running: there, 2 threads trained
+    word2vec 30 times slower than 1.
+    """
+    return max(1, min(most, int(free_cores())))
+
+
+@contextmanager
+def cpu_threads(threads: int | None, where: torch.device, auto: bool = False) -> Iterator[None]:
+    """Run the block with ``threads`` torch CPU threads, then restore the setting.
+
+    threads=None: ``auto_threads()`` if ``auto`` (word2vec, fastText and Doc2Vec, whose
+    vectors do not depend on the number of threads: tests/test_word2vec.py checks 1
+    against 2), else 1 (GloVe and SWIVEL, whose matrix products may round differently
+    with another number of threads). Nothing changes on a GPU.
     """
     previous = torch.get_num_threads()
     if where.type == "cpu":
-        torch.set_num_threads(max(1, int(threads or 1)))
+        torch.set_num_threads(max(1, int(threads or (auto_threads() if auto else 1))))
     try:
         yield
     finally:

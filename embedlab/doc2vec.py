@@ -57,6 +57,7 @@ from .device import cpu_threads
 from .progress import progress_bar
 from .vectors import KeyedVectors
 from .word2vec import (
+    AliasTable,
     _CbowStep,
     _resolve_device,
     _SkipGramStep,
@@ -64,7 +65,7 @@ from .word2vec import (
     diverged_advice,
     encode_corpus,
     keep_probability,
-    negative_cdf,
+    negative_distribution,
     vocabulary_or_explain,
 )
 
@@ -388,7 +389,7 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
     D = (torch.rand(n_docs, dim, generator=gen, device=dev) - 0.5) * (spread / dim)
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
-    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+    noise = AliasTable(negative_distribution(counts, ns_exponent), dev, prob_dtype)
     # The updates are word2vec's, with the document vectors as one more input matrix:
     # PV-DBOW is skip-gram whose "centre" is the document (D in W's place), PV-DM is CBOW
     # with the document vector in the context's mean. learn_words=False freezes W and C.
@@ -425,7 +426,7 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
             batches = list(torch.split(order, sizes))
         if dm:
             reduced = torch.randint(1, window + 1, (n,), generator=gen, device=dev)
-        all_targets, all_weights = doc_step.targets(e_ids, gen, cdf)
+        all_targets, all_weights = doc_step.targets(e_ids, gen, noise)
         sg_due: dict[int, list[int]] = {}
         if words_step is not None:
             # dbow_words: skip-gram on the words too, chunk by chunk of the token stream,
@@ -444,7 +445,7 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
             for j in sg_due.get(b, ()):
                 lo, hi = sg_chunks[j], min(n, sg_chunks[j] + chunk_tokens)
                 ctx, valid = context_windows(e_docs, reduced_sg, window, torch.arange(lo, hi, device=dev))
-                words_step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf,
+                words_step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, noise,
                                  lambda f, j=j: lr_at((j + f) / len(sg_chunks)))
         bar.update(n_raw)
         if not bool(torch.isfinite(D).all()):

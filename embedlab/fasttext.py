@@ -42,13 +42,14 @@ from .device import resolve as _resolve_device
 from .progress import progress_bar
 from .vectors import SubwordVectors, VectorsInterface
 from .word2vec import (
+    AliasTable,
     context_windows,
     diverged_advice,
     encode_corpus,
     keep_probability,
-    negative_cdf,
-    sample_negatives,
+    negative_distribution,
     sgns_loss,
+    sgns_targets,
     vocabulary_or_explain,
 )
 
@@ -414,11 +415,9 @@ def train_fasttext(
     sum of the pairs' gradients): fastText recomputes it after each pair, which is the
     same to first order in the learning rate. device: "cpu", "cuda", "mps" or None (the
     best available). seed: the same seed gives the same vectors on CPU.
-    threads: torch CPU threads during training (restored afterwards), default 1, as in
-    every embedlab trainer (``embedlab.device.cpu_threads``): each step is a handful of
-    small operations, so extra threads barely help, and on a busy machine (a shared
-    Binder, a laptop running other things) their spin-waiting can make training many
-    times slower (docs/benchmarks.md).
+    threads: torch CPU threads during training (restored afterwards), default
+    ``embedlab.device.auto_threads()`` as in word2vec: 2 when two cores are free, else 1
+    (on a busy machine extra threads' spin-waiting can make training many times slower).
     """
     docs = validate.token_documents(docs)
     validate.training_parameters(dim=dim, window=window, negative=negative, min_count=min_count,
@@ -428,7 +427,7 @@ def train_fasttext(
     validate.whole_number(max_n, "max_n", minimum=min_n, why="the longest character n-gram, at least min_n")
     validate.whole_number(bucket, "bucket", why="rows for the hashed n-grams, e.g. 2000000")
     dev = _resolve_device(device)
-    with cpu_threads(threads, dev):
+    with cpu_threads(threads, dev, auto=True):
         return _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
                       min_n, max_n, bucket, batch_size, chunk_tokens, dev, seed, progress)
 
@@ -453,7 +452,7 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
     C = torch.zeros(V, dim, device=dev)
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
-    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+    noise = AliasTable(negative_distribution(counts, ns_exponent), dev, prob_dtype)
 
 
     total_words = epochs * n_raw
@@ -472,10 +471,7 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
             rows, cols = valid.nonzero(as_tuple=True)             # pairs in stream order
             contexts = e_ids[ctx[rows, cols]]
             centres = rows + lo                                     # stream position of each pair's centre
-            negatives = sample_negatives(cdf, (contexts.numel(), negative), gen)
-            targets = torch.cat([contexts[:, None], negatives], dim=1)
-            weights = (targets != contexts[:, None]).to(E.dtype)   # word2vec.c skips a negative == target
-            weights[:, 0] = 1.0
+            targets, weights = sgns_targets(contexts, negative, noise, gen, E.dtype)
             raw_lo = epoch * n_raw + (lo * n_raw) // max(n, 1)
             raw_hi = epoch * n_raw + (hi * n_raw) // max(n, 1)
             n_pairs = contexts.numel()

@@ -65,6 +65,8 @@ __all__ = [
     "read_corpus",
     "row_update_scale",
     "sample_negatives",
+    "sgns_targets",
+    "AliasTable",
     "sgd_on_pairs",
     "sgns_grad",
     "sgns_loss",
@@ -204,6 +206,49 @@ def sample_negatives(cdf: torch.Tensor, shape: tuple[int, ...], generator: torch
     return torch.searchsorted(cdf, u, right=True).clamp_(max=cdf.numel() - 1)
 
 
+class AliasTable:
+    """Draws from a fixed distribution over V words in O(1) per draw (Walker's alias method).
+
+    The trainers' fast path for negative sampling, beside the readable
+    ``sample_negatives``: the same distribution (tests/test_word2vec.py compares the two),
+    but a binary search per draw over 10^5 words misses the CPU cache at nearly every
+    step, and on a CPU it was a quarter of word2vec's training time. Here each draw is
+    one uniform word i and one uniform u: keep i if u < ``keep[i]``, else take
+    ``alias[i]``. Vose's construction: each of the V columns of height 1/V holds part of
+    one word's probability and tops it up with another's, so that every column is full.
+    """
+
+    def __init__(self, probs, device: str | torch.device = "cpu", dtype: torch.dtype = torch.float64):
+        p = np.asarray(probs, dtype=np.float64)
+        V = p.size
+        scaled = p * V / p.sum()                  # column heights: 1 is a full column
+        keep = np.ones(V)
+        alias = np.arange(V)
+        small = [i for i in range(V) if scaled[i] < 1.0]
+        large = [i for i in range(V) if scaled[i] >= 1.0]
+        # One step per word (V steps at set-up, none per draw): fill a short column from a tall one.
+        while small and large:
+            s, g = small.pop(), large.pop()
+            keep[s], alias[s] = scaled[s], g
+            scaled[g] -= 1.0 - scaled[s]
+            (small if scaled[g] < 1.0 else large).append(g)
+        # What is left is full up to rounding.
+        self.keep = torch.as_tensor(keep, dtype=dtype).to(device)
+        self.alias = torch.as_tensor(alias, dtype=torch.int64).to(device)
+        self.V = V
+
+    def sample(self, shape: tuple[int, ...], generator: torch.Generator | None = None,
+               out: torch.Tensor | None = None) -> torch.Tensor:
+        """int64 word ids of the given shape (written into ``out`` if given)."""
+        # One uniform number serves both draws: its integer part (times V) picks the column,
+        # its fractional part is the second uniform (36 bits of it are left in a float64).
+        x = torch.rand(shape, generator=generator, device=self.keep.device, dtype=self.keep.dtype) * self.V
+        column = x.to(torch.int64).clamp_(max=self.V - 1)
+        u = x.sub_(column)
+        return torch.where(u < self.keep.index_select(0, column.view(-1)).view_as(column), column,
+                           self.alias.index_select(0, column.view(-1)).view_as(column), out=out)
+
+
 def negative_cdf(counts, power: float = 0.75, device: str | torch.device = "cpu") -> torch.Tensor:
     """Cumulative sum of ``negative_distribution(counts, power)`` (float64 on ``device``), for sampling."""
     probs = negative_distribution(_tensor(counts), power)
@@ -238,9 +283,11 @@ def context_windows(doc_ids: torch.Tensor, reduced_windows: torch.Tensor, window
     ctx = positions[:, None] + offsets[None, :]                      # (m, 2W)
     inside = (ctx >= 0) & (ctx < n)
     ctx = ctx.clamp(0, max(n - 1, 0))                                # safe to index; masked below
+    # index_select rather than doc_ids[ctx]: the same gather, several times faster on a CPU.
+    ctx_docs = doc_ids.index_select(0, ctx.view(-1)).view_as(ctx)
     valid = (inside
-             & (offsets.abs()[None, :] <= reduced_windows[positions][:, None])
-             & (doc_ids[ctx] == doc_ids[positions][:, None]))
+             & (offsets.abs()[None, :] <= reduced_windows.index_select(0, positions)[:, None])
+             & (ctx_docs == doc_ids.index_select(0, positions)[:, None]))
     return ctx, valid
 
 
@@ -439,11 +486,12 @@ def train_word2vec(
     None switches the cap off.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
-    threads: CPU threads torch uses during training (restored afterwards); default 1.
-    A batch's tensor operations are small, so a second thread gains little, and when the
+    threads: CPU threads torch uses during training (restored afterwards); default
+    ``embedlab.device.auto_threads()``: 2 when two cores are free, else 1. When the
     machine has fewer free cores than threads (a shared server, Binder, other programs
-    running) each of the thousands of small operations per second waits for a thread
-    that is not running, which can make training many times slower. Ignored on a GPU.
+    running), each of the thousands of small operations per second waits for a thread
+    that is not running, which can make training many times slower. The vectors are
+    the same whatever the number of threads. Ignored on a GPU.
     """
     docs = validate.token_documents(docs)
     validate.training_parameters(dim=dim, window=window, negative=negative, min_count=min_count,
@@ -473,13 +521,14 @@ def train_word2vec(
     # Probabilities in float64 for exactness, except on Apple GPUs, which have no float64.
     prob_dtype = torch.float32 if dev.type == "mps" else torch.float64
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
-    cdf = negative_cdf(counts, ns_exponent, dev).to(prob_dtype)
+    noise = AliasTable(negative_distribution(counts, ns_exponent), dev, prob_dtype)
 
     total_words = epochs * n_raw
     step = (_SkipGramStep if sg else _CbowStep)(W, C, negative, max_row_updates)
     effective = torch.zeros((), dtype=torch.int64, device=dev)
     bar = progress_bar(total_words, progress, "word2vec")
-    with _cpu_threads(threads, dev):  # 1 thread by default: see `threads` above
+    with _cpu_threads(threads, dev, auto=True):  # 2 on free cores, else 1: see `threads` above
+        used_threads = torch.get_num_threads()
         start = time.perf_counter()
         for epoch in range(epochs):
             # Subsampling: one random number per token decides whether it takes part this epoch.
@@ -501,7 +550,7 @@ def train_word2vec(
                 def lr_at(frac, raw_lo=raw_lo, raw_hi=raw_hi):
                     return alpha - (alpha - min_alpha) * (raw_lo + frac * (raw_hi - raw_lo)) / total_words
 
-                step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, cdf, lr_at)
+                step.chunk(e_ids[lo:hi], e_ids, ctx, valid, batch_size, gen, noise, lr_at)
                 bar.update(raw_hi - raw_lo)
             if not bool(torch.isfinite(W).all()):
                 break  # diverged: more epochs cannot bring NaN back; said below
@@ -513,7 +562,7 @@ def train_word2vec(
     params = dict(dim=dim, window=window, negative=negative, min_count=min_count, sample=sample,
                   epochs=epochs, sg=bool(sg), alpha=alpha, min_alpha=min_alpha, ns_exponent=ns_exponent,
                   batch_size=batch_size, max_row_updates=max_row_updates, device=str(dev), seed=seed,
-                  threads=max(1, int(threads or 1)) if dev.type == "cpu" else None)
+                  threads=used_threads if dev.type == "cpu" else None)
     return Word2VecModel(vectors=W.cpu().numpy().astype(np.float32), output_vectors=C.cpu().numpy(),
                          index_to_key=index_to_key, counts=counts, params=params, train_seconds=seconds,
                          raw_words=total_words, effective_words=int(effective))
@@ -523,6 +572,23 @@ def diverged_advice(alpha: float, default: float) -> str:
     """The sentence a trainer adds when its vectors became NaN: lower the learning rate."""
     return (f"The learning rate alpha={alpha:g} is too high for this corpus: try a smaller one, "
             f"e.g. alpha={min(default, alpha / 10):g}.")
+
+
+def sgns_targets(positives: torch.Tensor, negative: int, noise: AliasTable, gen: torch.Generator | None,
+                 dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    """(n, 1+k) int64 target words, each positive first then k negatives, and (n, 1+k) weights 1/0.
+
+    noise: the AliasTable of the noise distribution. The negatives of a whole chunk are
+    drawn at once, straight into their columns. A negative that happens to be the true
+    target gets weight 0, as word2vec.c skips it.
+    """
+    n = positives.numel()
+    targets = torch.empty(n, 1 + negative, dtype=torch.int64, device=positives.device)
+    targets[:, 0] = positives
+    targets[:, 1:] = noise.sample((n, negative), gen)
+    weights = torch.ones(n, 1 + negative, dtype=dtype, device=positives.device)
+    weights[:, 1:] = targets[:, 1:] != positives[:, None]
+    return targets, weights
 
 
 def row_update_scale(index: torch.Tensor, num_rows: int, max_row_updates: int) -> torch.Tensor:
@@ -570,24 +636,22 @@ class _SkipGramStep:
         self.labels = torch.zeros(1, negative + 1, device=W.device)
         self.labels[0, 0] = 1.0
 
-    def targets(self, positives, gen, cdf):
-        """(n, 1+k) target words, the positive first, and (n, 1+k) weights 1/0.
+    def targets(self, positives, gen, noise):
+        return sgns_targets(positives, self.negative, noise, gen, self.W.dtype)
 
-        The negatives of a whole chunk are drawn at once: one big ``searchsorted`` is
-        several times faster than many small ones interleaved with the updates (whose
-        memory traffic keeps evicting the cdf from the CPU cache).
-        """
-        negatives = sample_negatives(cdf, (positives.numel(), self.negative), gen)
-        targets = torch.cat([positives[:, None], negatives], dim=1)
-        # word2vec.c skips a negative that happens to be the true target word.
-        weights = (targets != positives[:, None]).to(self.W.dtype)
-        weights[:, 0] = 1.0
-        return targets, weights
-
-    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, cdf, lr_at):
-        centres = centres_chunk[:, None].expand_as(ctx)[valid]      # pairs in stream order
-        contexts = ids[ctx[valid]]
-        targets, weights = self.targets(contexts, gen, cdf)
+    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, noise, lr_at):
+        # Pairs offset by offset: first every centre with the word `window` before it, then
+        # with the one `window - 1` before it, and so on. In stream order a centre's 2 *
+        # window pairs would sit in one batch, and its input vector would get all their
+        # updates computed from one snapshot: with window 10 and 15 negatives that cost a
+        # third of WordSim-353 on the 1M-token slice (docs/benchmarks.md). This way a batch
+        # holds each centre, and each context word, about once.
+        m, width = ctx.shape
+        by_offset = valid.t().reshape(-1).nonzero().squeeze(1)      # indices into (2W, m)
+        rows, cols = by_offset % m, by_offset // m
+        centres = centres_chunk.index_select(0, rows)
+        contexts = ids.index_select(0, ctx.view(-1).index_select(0, rows * width + cols))
+        targets, weights = self.targets(contexts, gen, noise)
         n_pairs = centres.numel()
         for lo in range(0, n_pairs, batch_size):
             hi = min(n_pairs, lo + batch_size)
@@ -600,9 +664,10 @@ class _SkipGramStep:
         scores = (c * w[:, None, :]).sum(2)                          # (B, 1+k)
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)   # word2vec.c's g
         gW, gC = self.scaled(g, centre[:, None]), self.scaled(g, targets)
-        # Σ_j g_j * C[target_j] as multiply-and-sum: for (1, 1+k) x (1+k, d) products,
-        # torch.bmm's per-matrix overhead makes it several times slower on a CPU.
-        W.index_add_(0, centre, (gW[:, :, None] * c).sum(1))
+        # Σ_j g_j * C[target_j]: a (1, 1+k) x (1+k, d) product per pair, which bmm does in
+        # half the time of multiply-and-sum on a CPU. (For the scores, (1+k, d) x (d, 1)
+        # products, it is the other way round.)
+        W.index_add_(0, centre, torch.bmm(gW[:, None, :], c).squeeze(1))
         if self.learn_outputs:
             C.index_add_(0, targets.view(-1), (gC[:, :, None] * w[:, None, :]).view(-1, W.shape[1]))
 
@@ -638,21 +703,23 @@ class _CbowStep(_SkipGramStep):
         super().__init__(W, C, negative, max_row_updates, learn_outputs=learn_words)
         self.D, self.learn_words = D, learn_words
 
-    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, cdf, lr_at):
-        has_context = valid.any(1)
-        centres, ctx, valid = centres_chunk[has_context], ctx[has_context], valid[has_context]
-        targets, weights = self.targets(centres, gen, cdf)
+    def chunk(self, centres_chunk, ids, ctx, valid, batch_size, gen, noise, lr_at):
+        has_context = valid.any(1).nonzero().squeeze(1)
+        centres = centres_chunk.index_select(0, has_context)
+        ctx, valid = ctx.index_select(0, has_context), valid.index_select(0, has_context)
+        targets, weights = self.targets(centres, gen, noise)
         n = centres.numel()
         for lo in range(0, n, batch_size):
             hi = min(n, lo + batch_size)
-            self.update_cbow(ids[ctx[lo:hi]], valid[lo:hi], targets[lo:hi], weights[lo:hi],
-                             lr_at(lo / max(n, 1)))
+            context = ids.index_select(0, ctx[lo:hi].reshape(-1)).view(hi - lo, -1)
+            self.update_cbow(context, valid[lo:hi], targets[lo:hi], weights[lo:hi], lr_at(lo / max(n, 1)))
 
     def update_cbow(self, context, valid, targets, weights, lr, docs=None):
         """context, valid: (B, 2W) word ids and which are real; docs: (B,) rows of D, or None."""
         W, C = self.W, self.C
-        rows, cols = valid.nonzero(as_tuple=True)                    # one entry per (centre, context word)
-        words = context[rows, cols]
+        flat = valid.reshape(-1).nonzero().squeeze(1)                # one entry per (centre, context word)
+        rows = flat // valid.shape[1]
+        words = context.reshape(-1).index_select(0, flat)
         count = valid.sum(1, keepdim=True).to(W.dtype)
         if docs is None:
             h = torch.zeros(len(valid), W.shape[1], device=W.device, dtype=W.dtype)
@@ -662,7 +729,7 @@ class _CbowStep(_SkipGramStep):
         c = C.index_select(0, targets.view(-1)).view(*targets.shape, -1)
         scores = (c * h[:, None, :]).sum(2)
         g = (self.labels - torch.sigmoid(scores)) * (lr * weights)
-        neu1e = (g[:, :, None] * c).sum(1)                           # (B, d), Σ_j g_j * C[target_j]
+        neu1e = torch.bmm(g[:, None, :], c).squeeze(1)               # (B, d), Σ_j g_j * C[target_j]
         if self.learn_words:
             gC = self.scaled(g, targets)
             C.index_add_(0, targets.view(-1), (gC[:, :, None] * h[:, None, :]).view(-1, W.shape[1]))

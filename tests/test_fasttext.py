@@ -245,6 +245,9 @@ def test_trains_on_one_thread_and_restores_the_setting(small_docs, monkeypatch):
         return real_train(*args)
 
     monkeypatch.setattr(fasttext_module, "_train", spy)
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("embedlab.device"), "auto_threads", lambda most=2: 1)
     before = torch.get_num_threads()
     train_fasttext(small_docs[:50], dim=8, epochs=1, bucket=500, min_count=3, progress=False)
     train_fasttext(small_docs[:50], dim=8, epochs=1, bucket=500, min_count=3, progress=False, threads=2)
@@ -393,3 +396,12 @@ def test_char_ngrams_order_does_not_matter_but_counts_do():
     result = check(lambda word, min_n=3, max_n=6: "".join(char_ngrams(word, min_n, max_n)),
                    "05.char_ngrams", quiet=True)
     assert not result.passed and "list of strings" in result.message
+
+
+def test_the_vectors_do_not_depend_on_the_number_of_threads():
+    from embedlab import corpus
+
+    docs = list(corpus.iter_documents("course-corpus-slice"))[:800]
+    one = train_fasttext(docs, dim=16, epochs=1, bucket=5000, seed=2, threads=1)
+    two = train_fasttext(docs, dim=16, epochs=1, bucket=5000, seed=2, threads=2)
+    np.testing.assert_array_equal(one.input_matrix, two.input_matrix)

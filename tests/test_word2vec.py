@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import torch
 
-from embedlab import check
+from embedlab import check, corpus
 from embedlab import word2vec as w2v
 
 check_module = sys.modules["embedlab.check"]
@@ -139,8 +139,8 @@ def test_a_negative_equal_to_the_true_context_is_skipped():
     W, C = W0.clone(), C0.clone()
     step = w2v._SkipGramStep(W, C, negative=3)
     # A noise distribution that draws word 1 most of the time, and contexts that are word 1.
-    cdf = w2v.negative_cdf(np.array([1, 30, 1, 1, 1]))
-    targets, weights = step.targets(torch.tensor([1, 1, 3]), torch.Generator().manual_seed(0), cdf)
+    noise = w2v.AliasTable(w2v.negative_distribution(np.array([1, 30, 1, 1, 1])))
+    targets, weights = step.targets(torch.tensor([1, 1, 3]), torch.Generator().manual_seed(0), noise)
     assert torch.equal(weights[:, 1:] == 0, targets[:, 1:] == targets[:, :1]) and (weights == 0).any()
     assert (weights[:, 0] == 1).all()
     lr = 0.1
@@ -170,7 +170,7 @@ def test_readable_loop_and_fast_step_give_the_same_vectors():
     contexts = torch.randint(0, V, (n,), generator=gen)
     W_fast, C_fast = W0.clone(), C0.clone()
     step = w2v._SkipGramStep(W_fast, C_fast, negative=k, max_row_updates=None)
-    targets, weights = step.targets(contexts, gen, w2v.negative_cdf(np.arange(V, 0, -1) ** 2))
+    targets, weights = step.targets(contexts, gen, w2v.AliasTable(w2v.negative_distribution(np.arange(V, 0, -1) ** 2)))
     negatives = targets[:, 1:]
     assert (negatives == contexts[:, None]).sum() > 20            # the skip is exercised
     lrs = [0.05 * (1 - i / 5) for i in range(5)]
@@ -345,6 +345,37 @@ def test_negative_sampler_matches_unigram_to_the_075():
     assert chisquare(freq, probs * freq.sum()).pvalue > 1e-3
 
 
+@pytest.mark.parametrize("counts", [np.array([5000, 2000, 800, 300, 120, 50, 20, 9, 5, 5]),
+                                    np.arange(1, 2001) ** 2, np.array([7])])
+def test_alias_table_draws_the_same_distribution_as_the_readable_sampler(counts):
+    """The trainers' O(1) sampler and the inverse-transform sample_negatives agree."""
+    from scipy.stats import chisquare
+
+    probs = w2v.negative_distribution(counts)
+    table = w2v.AliasTable(probs)
+    # Each column's share: 1/V of its own word plus what it lends to its alias adds up to p.
+    rebuilt = np.bincount(table.alias.numpy(), weights=1 - table.keep.numpy(), minlength=len(probs))
+    np.testing.assert_allclose((table.keep.numpy() + rebuilt) / len(probs), probs, atol=1e-12)
+    draws = table.sample((400_000, 5), torch.Generator().manual_seed(0))
+    assert draws.shape == (400_000, 5) and draws.dtype == torch.int64
+    freq = np.bincount(draws.reshape(-1).numpy(), minlength=len(counts))
+    readable = np.bincount(w2v.sample_negatives(w2v.negative_cdf(counts), (2_000_000,),
+                                                torch.Generator().manual_seed(1)).numpy(), minlength=len(counts))
+    if 1 < len(counts) <= 10:   # (with 2,000 words the sampling noise alone is larger than this)
+        assert 0.5 * np.abs(freq - readable).sum() / 2_000_000 < 0.003      # total variation
+        assert chisquare(freq, probs * freq.sum()).pvalue > 1e-3
+    # The heavy end, where most draws fall, as often from both samplers.
+    top = np.argsort(probs)[-10:]
+    np.testing.assert_allclose(freq[top] / 2e6, probs[top], rtol=0.05)
+    np.testing.assert_allclose(readable[top] / 2e6, probs[top], rtol=0.05)
+
+
+def test_alias_table_never_draws_a_zero_probability_word():
+    table = w2v.AliasTable(w2v.negative_distribution(np.array([10, 0, 3, 0, 0, 1])))
+    draws = table.sample((200_000,), torch.Generator().manual_seed(1))
+    assert set(draws.unique().tolist()) == {0, 2, 5}
+
+
 def test_negative_sampler_never_draws_a_zero_probability_word():
     cdf = w2v.negative_cdf(np.array([10, 0, 3, 0]))
     draws = w2v.sample_negatives(cdf, (100_000,), torch.Generator().manual_seed(1))
@@ -516,7 +547,10 @@ def test_gpu_training_matches_cpu_quality(lee_docs):
     assert np.isfinite(cbow.vectors).all()
 
 
-def test_threads_are_restored_and_recorded(lee_docs):
+def test_threads_are_restored_and_recorded(lee_docs, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("embedlab.device"), "auto_threads", lambda most=2: 1)
     before = torch.get_num_threads()
     m = w2v.train_word2vec(lee_docs[:40], epochs=1, min_count=2, progress=False)
     assert m.params["threads"] == 1 and torch.get_num_threads() == before
@@ -530,3 +564,13 @@ def test_sgns_loss_mistakes_are_the_reference_with_one_part_swapped():
     g = torch.Generator().manual_seed(0)
     c, p, n = (torch.randn(*shape, generator=g, dtype=torch.float64) for shape in ((5, 4), (5, 4), (5, 3, 4)))
     torch.testing.assert_close(_sgns_loss_parts(c, p, n), w2v.sgns_loss(c, p, n))
+
+
+@pytest.mark.parametrize("sg", [True, False])
+def test_the_vectors_do_not_depend_on_the_number_of_threads(sg):
+    """threads=None picks 1 or 2 from the machine's load: the result must not change with it."""
+    docs = list(corpus.iter_documents("course-corpus-slice"))[:1500]
+    one = w2v.train_word2vec(docs, dim=32, epochs=1, sg=sg, seed=3, threads=1)
+    two = w2v.train_word2vec(docs, dim=32, epochs=1, sg=sg, seed=3, threads=2)
+    assert one.params["threads"] == 1 and two.params["threads"] == 2
+    np.testing.assert_array_equal(one.vectors, two.vectors)
