@@ -473,7 +473,7 @@ for name, seconds, wps, ws, an in rows:
 # %% tags=["expect"]
 (_, _, _, ours_ws, ours_an), (_, _, _, gensim_ws, gensim_an) = rows
 assert round(ours_ws, 2) == 0.12, f"the text says WordSim-353 0.12 for ours, the notebook printed {ours_ws:.3f}"
-assert round(100 * ours_an, 1) == 5.8, f"the text says 5.8 % of the analogies for ours, the notebook printed {ours_an:.1%}"
+assert round(100 * ours_an, 1) == 5.7, f"the text says 5.7 % of the analogies for ours, the notebook printed {ours_an:.1%}"
 # gensim's numbers move with its version: the text gives its range over seeds.
 assert 0.09 <= gensim_ws <= 0.15, f"the text says gensim's WordSim-353 is within 0.09 to 0.15, the notebook printed {gensim_ws:.3f}"
 assert 0.04 <= gensim_an <= 0.055, f"the text says gensim gets 4 % to 5.5 % of the analogies, the notebook printed {gensim_an:.1%}"
@@ -482,7 +482,7 @@ assert 0.04 <= gensim_an <= 0.055, f"the text says gensim gets 4 % to 5.5 % of t
 # (words/s counts the *effective* words, those left after subsampling drops frequent
 # words, as gensim counts them.)
 #
-# You should see a WordSim-353 Spearman correlation of **0.12** for ours and **5.8 %** of
+# You should see a WordSim-353 Spearman correlation of **0.12** for ours and **5.7 %** of
 # the analogies right, and for gensim numbers within its usual range over seeds (0.09 to
 # 0.15, and 4 % to 5.5 %). Both models are deterministic here, so their numbers come
 # back on every run, but another seed gives other numbers. Over 10 seeds
@@ -553,9 +553,12 @@ top5 = {(word, name): model.most_similar(word, 5) for word in unseen for name, m
 nb = {key: [w for w, _ in found] for key, found in top5.items()}
 for name in ["ours", "gensim"]:
     assert nb["kingdoms", name][0] == "kingdom", f"the text says kingdoms finds kingdom first in {name}, the notebook printed {nb['kingdoms', name]}"
-    for w in ["geography", "etymology"]:
-        assert w in nb["microbiology", name], f"the text says microbiology finds {w} in {name}, the notebook printed {nb['microbiology', name]}"
-for w in ["uneasiness", "eagerness", "selfishness", "endless", "restless"]:
+    assert "technology" in nb["microbiology", name], \
+        f"the text says microbiology finds technology in {name}, the notebook printed {nb['microbiology', name]}"
+for w in ["geography", "etymology"]:
+    assert w in nb["microbiology", "gensim"], \
+        f"the text says microbiology finds {w} in gensim's, the notebook printed {nb['microbiology', 'gensim']}"
+for w in ["uneasiness", "eagerness", "selfishness", "endless"]:
     assert w in nb["unfriendliness", "ours"], f"the text says unfriendliness finds {w} in ours, the notebook printed {nb['unfriendliness', 'ours']}"
 assert sum(w.endswith("ness") for w in nb["unfriendliness", "gensim"]) >= 2, \
     f"the text says unfriendliness finds other -ness words in gensim's too, the notebook printed {nb['unfriendliness', 'gensim']}"
@@ -575,9 +578,10 @@ assert not low, f"the text says all the cosines print as 0.99 or 1.00, the noteb
 # * *kingdoms* finds *kingdom* first in both: the shared n-grams `<kin`, `kingdo`,
 #   `ngdom` carry it.
 # * *unfriendliness* finds other *-ness* words in both (*uneasiness*, *eagerness*,
-#   *selfishness* in ours) and, in ours, *-less* words (*endless*, *restless*): the suffix
+#   *selfishness* in ours) and, in ours, a *-less* word (*endless*): the suffix
 #   n-grams `ness>`, `ess>`, `less` weigh a lot. (*friendliness* is not in this small vocabulary.)
-# * *microbiology* finds *geography* and *etymology* (the n-grams of *-ology*, *-logy*).
+# * *microbiology* finds *technology* in both, and *geography* and *etymology* in gensim's
+#   (the n-grams of *-ology*, *-logy*).
 # * *freindship* (a typo) finds *scholarship* in ours, then noise; gensim's list has
 #   neither *scholarship* nor *friendship* here. The swapped letters break the n-grams of
 #   *friend*: typos inside a word hurt.

@@ -602,18 +602,18 @@ print(f"median cosine(trained, inferred) of the same document: "
 
 # %% tags=["expect"]
 _trained, _reinferred = results["PV-DBOW (ours)"]["macro_f1"], results["PV-DBOW (ours), re-inferred"]["macro_f1"]
-assert round(_trained, 2) == 0.55, f"the text says PV-DBOW (ours) 0.55; the notebook printed {_trained:.3f}"
-assert round(_reinferred, 2) == 0.66, f"the text says the re-inferred vectors score 0.66; the notebook printed {_reinferred:.3f}"
+assert round(_trained, 2) == 0.54, f"the text says PV-DBOW (ours) 0.54; the notebook printed {_trained:.3f}"
+assert round(_reinferred, 2) == 0.67, f"the text says the re-inferred vectors score 0.67; the notebook printed {_reinferred:.3f}"
 _m, _s = _gap("PV-DBOW (ours), re-inferred", "PV-DBOW (ours)")
-assert round(_m, 2) == 0.11 and _m > _s, (
-    f"the text says the re-inferred vectors are better by 0.11, more than the spread; the notebook printed {_m:.3f} ± {_s:.3f}")
+assert round(_m, 2) == 0.13 and _m > _s, (
+    f"the text says the re-inferred vectors are better by 0.13, more than the spread; the notebook printed {_m:.3f} ± {_s:.3f}")
 _median_cos = float(np.median((unit(dbow.dv.vectors) * unit(dbow_inferred)).sum(1)))
 assert round(_median_cos, 3) == 0.995, f"the text says a median cosine of 0.995; the notebook printed {_median_cos:.3f}"
 
 # %% [markdown]
-# You should see PV-DBOW's trained vectors score a macro-F1 of only **0.55** (far below
-# the 0.70 of the GloVe average), and the **re-inferred** vectors **0.66**, better by
-# 0.11, well beyond the spread. Why would the same model give better vectors the second
+# You should see PV-DBOW's trained vectors score a macro-F1 of only **0.54** (far below
+# the 0.70 of the GloVe average), and the **re-inferred** vectors **0.67**, better by
+# 0.13, well beyond the spread. Why would the same model give better vectors the second
 # time? A document of 25 words gets only 25 updates per pass, and during the early passes
 # it learned to predict words with output vectors that were still changing; inference
 # trains against the final output vectors only. The median cosine between a document's
@@ -652,29 +652,35 @@ gap("average of its own word vectors", "average of GloVe");
 
 # %% tags=["expect"]
 _f1 = {name: r["macro_f1"] for name, r in results.items()}
-for _name, _claimed in [("PV-DM (ours)", 0.64), ("PV-DBOW + words (ours)", 0.67),
-                        ("average of its own word vectors", 0.72), ("SIF of its own word vectors", 0.68)]:
+for _name, _claimed in [("PV-DM (ours)", 0.65), ("PV-DBOW + words (ours)", 0.70),
+                        ("average of its own word vectors", 0.73), ("SIF of its own word vectors", 0.70)]:
     assert round(_f1[_name], 2) == _claimed, f"the text says {_name} {_claimed}; the notebook printed {_f1[_name]:.3f}"
 _m, _s = _gap("PV-DBOW + words (ours)", "PV-DM (ours)")
 assert _m > _s, f"the text says PV-DBOW + words beats PV-DM by more than the spread; the notebook printed {_m:+.3f} ± {_s:.3f}"
 _m, _s = _gap("PV-DBOW + words (ours)", "PV-DBOW (ours), re-inferred")
-assert abs(_m) < _s, f"the text says PV-DBOW + words and the re-inferred PV-DBOW are a tie; the notebook printed {_m:+.3f} ± {_s:.3f}"
+assert round(_m, 2) == 0.04 and _m > _s, (
+    f"the text says PV-DBOW + words beats the re-inferred PV-DBOW by 0.04, more than the spread; "
+    f"the notebook printed {_m:+.3f} ± {_s:.3f}")
 _m, _s = _gap("PV-DBOW + words (ours)", "average of its own word vectors")
-assert round(_m, 2) == -0.05 and -_m > _s, (
-    f"the text says PV-DBOW + words loses 0.05 to the average of its own word vectors, more than the spread; "
+assert round(_m, 2) == -0.03 and abs(_m) < _s, (
+    f"the text says PV-DBOW + words is 0.03 behind the average of its own word vectors, a tie; "
     f"the notebook printed {_m:+.3f} ± {_s:.3f}")
 _m, _s = _gap("average of its own word vectors", "average of GloVe")
 assert abs(_m) < _s, f"the text says the two averages are a tie; the notebook printed {_m:+.3f} ± {_s:.3f}"
 _m, _s = _gap("SIF of its own word vectors", "average of its own word vectors")
-assert -_m > _s, f"the text says SIF loses to the average with these word vectors too; the notebook printed {_m:+.3f} ± {_s:.3f}"
+assert _m < 0 and abs(_m) < _s, (
+    f"the text says SIF is below the average with these word vectors too, though inside the spread; "
+    f"the notebook printed {_m:+.3f} ± {_s:.3f}")
 
 # %% [markdown]
-# You should see PV-DM at **0.64** and PV-DBOW + words at **0.67**, ahead of PV-DM by
-# more than the spread and close to the re-inferred PV-DBOW vectors (0.66). The
-# average of the word vectors that this same run trained scores **0.72**, better than the
-# document vectors themselves by 0.05, and level with the average of GloVe (a tie, although
-# GloVe learned from 6 billion words and these from our 51,000). SIF of these word vectors
-# (0.68) loses to their plain average again.
+# You should see PV-DM at **0.65** and PV-DBOW + words at **0.70**, ahead of PV-DM by
+# more than the spread, and ahead of the re-inferred PV-DBOW vectors (0.67) by 0.04, also
+# more than the spread. The
+# average of the word vectors that this same run trained scores **0.73**, 0.03 above the
+# document vectors themselves (a tie: the spread is larger), and level with the average of
+# GloVe (a tie too, although GloVe learned from 6 billion words and these from our 51,000).
+# SIF of these word vectors (0.70) is again below their plain average, here by less than
+# the spread.
 #
 # ## 6. Side by side with gensim
 #
@@ -760,8 +766,8 @@ _best_dense = max((n for n in results if n != "TF-IDF (sparse, reference)"), key
 _m, _s = _gap("TF-IDF (sparse, reference)", _best_dense)
 assert _m > _s, f"the text says TF-IDF beats every dense vector by more than the spread; against {_best_dense}: {_m:+.3f} ± {_s:.3f}"
 _m, _s = _gap("PV-DBOW + words (ours)", "average of GloVe")
-assert round(_m, 2) == -0.04 and 0.03 <= _s <= 0.05, (
-    f"the text says PV-DBOW + words is 0.04 behind the GloVe average, about as much as the spread; the notebook printed {_m:+.3f} ± {_s:.3f}")
+assert abs(_m) < 0.01 and _s > 0.02, (
+    f"the text says PV-DBOW + words and the GloVe average score the same, a tie; the notebook printed {_m:+.3f} ± {_s:.3f}")
 
 # %% [markdown]
 # What you should see (our scores are the same on every CPU run; ± is the spread over the
@@ -773,10 +779,10 @@ assert round(_m, 2) == -0.04 and 0.03 <= _s <= 0.05, (
 # | TF-IDF (reference) | 0.79 ± 0.02 |
 # | average of GloVe | 0.70 ± 0.03 |
 # | SIF of GloVe (weights / removal / both) | 0.67 / 0.67 / 0.64 |
-# | PV-DBOW, trained / re-inferred (ours) | 0.55 / 0.66 |
-# | PV-DM (ours) | 0.64 |
-# | PV-DBOW + words (ours) | 0.67 |
-# | average / SIF of its own word vectors | 0.72 / 0.68 |
+# | PV-DBOW, trained / re-inferred (ours) | 0.54 / 0.67 |
+# | PV-DM (ours) | 0.65 |
+# | PV-DBOW + words (ours) | 0.70 |
+# | average / SIF of its own word vectors | 0.73 / 0.70 |
 # | gensim PV-DBOW / PV-DM / + words | 0.53 / 0.56 / 0.62 |
 #
 # In the map (the document vectors of PV-DBOW + words, projected on their two main
@@ -785,12 +791,13 @@ assert round(_m, 2) == -0.04 and 0.03 <= _s <= 0.05, (
 # between. The sources differ in style and in topic at once, so one map cannot say which
 # of the two the vectors pick up.
 #
-# **Did Doc2Vec beat plain averaging? Here, no.** Its best modes, PV-DBOW with word
-# training and the re-inferred PV-DBOW vectors (0.67 and 0.66, a tie), stay 0.04 behind
-# averaging the pretrained GloVe vectors (0.70). That gap is smaller than its spread
-# over the folds (printed in section 5), so on this evidence alone it is a tie; over 5 training seeds it stays just outside its spread (`docs/benchmarks.md`).
-# Against the average of the word vectors that the same run trained (0.72), Doc2Vec's own
-# document vectors lose clearly (section 5). The reasons:
+# **Did Doc2Vec beat plain averaging? Here, no.** Its best mode, PV-DBOW with word
+# training (0.70), only draws level with averaging the pretrained GloVe vectors (0.70, a
+# tie), and stays 0.03 below the average of the word vectors that the same run trained
+# (0.73; a tie too, inside the spread printed in section 5), at several times the cost.
+# (The 5-seed figures in `docs/benchmarks.md` were measured before issue 9 changed how the
+# noise words are drawn; there PV-DBOW + words stayed just behind the GloVe average.)
+# The reasons:
 #
 # * **Too little text.** 2,000 documents of 10 to 60 words, 51,000 words in all. Each
 #   document vector is trained on its own 25-odd words, while an average borrows word
@@ -910,21 +917,21 @@ for _q in ["money and riches", "sin and punishment"]:
     _cos = [round(c, 2) for c, _, _ in _d2v_hits[_q]]
     assert all(0.78 <= c <= 0.90 for c in _cos), (
         f"the text says Doc2Vec's cosines are 0.78 to 0.90 for the unrelated hits; for {_q} the notebook printed {_cos}")
-assert max(c for c, _, _ in _d2v_hits["a young lady and her marriage"]) < min(
+assert min(c for c, _, _ in _d2v_hits["a young lady and her marriage"]) > max(
         c for _q in ["money and riches", "sin and punishment"] for c, _, _ in _d2v_hits[_q]), (
-    "the text says the longer Austen query gets lower Doc2Vec scores than the short ones; the notebook printed "
+    "the text says the longer Austen query gets higher Doc2Vec scores than the short ones; the notebook printed "
     f"{({q: [round(c, 2) for c, _, _ in _d2v_hits[q]] for q in _queries})}")
 for _q in _queries:
     _inferred = dbow_words.infer_vector([w for w in _q.split() if w in dbow_words.key_to_index], epochs=50)
     _to_mean = (unit(_inferred[None]) @ unit(d2v_mean[None]).T).item()
     _centred = float(np.median(d2v_unit @ unit((_inferred - d2v_mean)[None])[0]))
     _raw = float(np.median(unit(dbow_words.dv.vectors) @ unit(_inferred[None])[0]))
-    assert 0.93 <= round(_to_mean, 2) <= 0.98, (
-        f"the text says the inferred query vector has cosine 0.93 to 0.98 with the mean document; for {_q} the notebook printed {_to_mean:.2f}")
+    assert 0.85 <= round(_to_mean, 2) <= 0.98, (
+        f"the text says the inferred query vector has cosine 0.85 to 0.98 with the mean document; for {_q} the notebook printed {_to_mean:.2f}")
     assert abs(_centred) < 0.2, (
         f"the text says the median centred cosine of a query with the documents is close to 0; for {_q} the notebook printed {_centred:.2f}")
-    assert 0.91 <= round(_raw, 2) <= 0.97, (
-        f"the text says the median cosine is 0.91 to 0.97 without centring; for {_q} the notebook computed {_raw:.2f}")
+    assert 0.85 <= round(_raw, 2) <= 0.97, (
+        f"the text says the median cosine is 0.85 to 0.97 without centring; for {_q} the notebook computed {_raw:.2f}")
 
 # %% [markdown]
 # You should see the GloVe average find sensible documents: for *money and riches*,
@@ -942,14 +949,15 @@ for _q in _queries:
 #
 # Why are Doc2Vec's cosines still 0.78 to 0.90 for unrelated hits, after we subtracted the
 # mean? The centring works on average: the median cosine of a query with all 2,000
-# documents is close to 0 (printed above; 0.91 to 0.97 without centring). But the
+# documents is close to 0 (printed above; 0.85 to 0.97 without centring). But the
 # vector inferred for a query of a few words is almost the mean document vector itself
-# (cosine 0.93 to 0.98 with it, the lowest for the longest query): a few SGD steps barely
+# (cosine 0.85 to 0.98 with it, the lowest for the longest query): a few SGD steps barely
 # move it from the common
 # direction. What is left after subtracting the mean is a short residual, mostly the noise
 # of those steps, and among 2,000 documents some deviate from the mean in nearly the same
-# direction. So a high cosine of a centred short query is no sign of relevance: the longer
-# Austen query, whose hits are relevant, gets lower cosines than the two short ones.
+# direction. So a high cosine of a centred short query is no sign of relevance: the two
+# short queries' unrelated hits score 0.80 to 0.84, barely below the relevant Austen
+# passages that the longer query finds (0.88 to 0.90).
 
 # %%
 print(f"whole notebook: {time.perf_counter() - notebook_started:.0f} s")
