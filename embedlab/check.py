@@ -879,6 +879,8 @@ class _Attempt:
                     except _TimeUp:
                         return
                     except BaseException as exc:  # noqa: BLE001 - a learner's sys.exit() is an answer too
+                        if self._stop:  # raised after the time was up: it does not count
+                            return
                         self.outcomes.append(("raised", exc, given))
                         continue
                     finally:

@@ -74,7 +74,8 @@ def resolve(where: str | torch.device | None = None) -> torch.device:
 def _cgroup_cpus() -> float | None:
     """CPUs this container may use (cgroup v2 ``cpu.max``, as Docker and Binder set it), or None."""
     try:
-        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()[:2]
     except (OSError, ValueError):
         return None
     return None if quota == "max" else int(quota) / int(period)

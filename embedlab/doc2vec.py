@@ -439,7 +439,8 @@ def _run_doc2vec_loop(docs, W, C, key_to_index, counts, *, dm, window, negative,
             lr = lr_at(b / len(batches))
             if dm:
                 ctx, valid = context_windows(e_docs, reduced, window, pos)
-                doc_step.update_cbow(e_ids[ctx], valid, all_targets[pos], all_weights[pos], lr, docs=e_docs[pos])
+                context = e_ids.index_select(0, ctx.view(-1)).view_as(ctx)
+                doc_step.update_cbow(context, valid, all_targets[pos], all_weights[pos], lr, docs=e_docs[pos])
             else:
                 doc_step.update(e_docs[pos], all_targets[pos], all_weights[pos], lr)
             for j in sg_due.get(b, ()):

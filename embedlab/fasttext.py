@@ -434,7 +434,7 @@ def train_fasttext(
 
 def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_alpha, ns_exponent,
            min_n, max_n, bucket, batch_size, chunk_tokens, device, seed, progress) -> FastTextModel:
-    dev = _resolve_device(device)
+    dev = device  # resolved by train_fasttext
     index_to_key, counts = vocabulary_or_explain(docs, min_count)
     V = len(index_to_key)
     key_to_index = {w: i for i, w in enumerate(index_to_key)}
@@ -454,7 +454,6 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
     keep_prob = torch.as_tensor(keep_probability(counts, sample)).to(dev, prob_dtype)
     noise = AliasTable(negative_distribution(counts, ns_exponent), dev, prob_dtype)
 
-
     total_words = epochs * n_raw
     bar = progress_bar(total_words, progress, "fastText")
     effective = 0
@@ -468,8 +467,10 @@ def _train(docs, dim, window, negative, min_count, sample, epochs, alpha, min_al
         for lo in range(0, n, chunk_tokens):
             hi = min(n, lo + chunk_tokens)
             ctx, valid = context_windows(e_docs, reduced, window, torch.arange(lo, hi, device=dev))
-            rows, cols = valid.nonzero(as_tuple=True)             # pairs in stream order
-            contexts = e_ids[ctx[rows, cols]]
+            flat = valid.view(-1).nonzero().squeeze(1)             # pairs in stream order
+            rows = flat // ctx.shape[1]
+            # index_select rather than e_ids[ctx[rows, cols]]: the same gather, faster on a CPU.
+            contexts = e_ids.index_select(0, ctx.view(-1).index_select(0, flat))
             centres = rows + lo                                     # stream position of each pair's centre
             targets, weights = sgns_targets(contexts, negative, noise, gen, E.dtype)
             raw_lo = epoch * n_raw + (lo * n_raw) // max(n, 1)

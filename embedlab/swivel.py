@@ -225,7 +225,6 @@ def train_swivel(
     gW = torch.full((V, dim), 0.1, device=dev)
     gC = torch.full((V, dim), 0.1, device=dev)
 
-
     bar = progress_bar(epochs, progress, "SWIVEL", unit="epoch")
     losses: list[float] = []
     with _torch_threads(threads, dev):

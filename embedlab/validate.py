@@ -137,7 +137,9 @@ def cooccurrence_counts(cooc: Any, words: Sequence[str] | None = None, name: str
         raise InputError(f"{name} must be a square (V, V) co-occurrence matrix, one row and one column per "
                          f"word, e.g. from embedlab.cooccurrence.cooccurrence_matrix; got shape {shape}.")
     if hasattr(cooc, "tocoo"):
-        values = np.asarray(cooc.tocoo().data)
+        # The stored values; csr/csc/coo/bsr hold them in .data already, without a copy.
+        values = np.asarray(cooc.data if getattr(cooc, "format", None) in ("csr", "csc", "coo", "bsr")
+                            else cooc.tocoo().data)
     elif hasattr(cooc, "detach"):
         values = cooc.detach().cpu().numpy()
     else:

@@ -56,6 +56,7 @@ from .tensors import float_tensors as _as_float_tensors
 from .vectors import KeyedVectors, VectorsInterface
 
 __all__ = [
+    "AliasTable",
     "Word2VecModel",
     "build_vocab",
     "context_windows",
@@ -65,11 +66,10 @@ __all__ = [
     "read_corpus",
     "row_update_scale",
     "sample_negatives",
-    "sgns_targets",
-    "AliasTable",
     "sgd_on_pairs",
     "sgns_grad",
     "sgns_loss",
+    "sgns_targets",
     "sgns_output_grads",
     "skipgram_pairs",
     "train_word2vec",
@@ -237,16 +237,15 @@ class AliasTable:
         self.alias = torch.as_tensor(alias, dtype=torch.int64).to(device)
         self.V = V
 
-    def sample(self, shape: tuple[int, ...], generator: torch.Generator | None = None,
-               out: torch.Tensor | None = None) -> torch.Tensor:
-        """int64 word ids of the given shape (written into ``out`` if given)."""
+    def sample(self, shape: tuple[int, ...], generator: torch.Generator | None = None) -> torch.Tensor:
+        """int64 word ids of the given shape."""
         # One uniform number serves both draws: its integer part (times V) picks the column,
         # its fractional part is the second uniform (36 bits of it are left in a float64).
         x = torch.rand(shape, generator=generator, device=self.keep.device, dtype=self.keep.dtype) * self.V
         column = x.to(torch.int64).clamp_(max=self.V - 1)
         u = x.sub_(column)
         return torch.where(u < self.keep.index_select(0, column.view(-1)).view_as(column), column,
-                           self.alias.index_select(0, column.view(-1)).view_as(column), out=out)
+                           self.alias.index_select(0, column.view(-1)).view_as(column))
 
 
 def negative_cdf(counts, power: float = 0.75, device: str | torch.device = "cpu") -> torch.Tensor:
