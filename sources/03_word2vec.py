@@ -40,7 +40,7 @@
 # $\sigma'(x) = \sigma(x)(1 - \sigma(x))$, and the chain rule.
 #
 # **Time.** About 90 minutes to read and do the five exercises. Running every cell takes
-# about 45 s on the course's test machine (2 idle AMD EPYC cores; README's table),
+# about 40 s on the course's test machine (2 idle AMD EPYC cores; README's table),
 # most of it training on a million words, under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** The course corpus slice: 1.03 million words from a dictionary (GCIDE and

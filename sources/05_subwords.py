@@ -35,7 +35,7 @@
 # of it) and notebook 01 (cosine similarity). Python strings, dicts and `bytes`.
 #
 # **Time.** About 90 minutes to read and do the five exercises. Running every cell takes
-# about 30 s on the course's test machine (2 idle AMD EPYC cores; README's table) (most of it training two
+# about 35 s on the course's test machine (2 idle AMD EPYC cores; README's table) (most of it training two
 # fastText models), under 1 GB of memory; no GPU, no internet.
 #
 # **Data.** A third of the course corpus slice (about 344,000 words of dictionary
