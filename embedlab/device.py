@@ -6,6 +6,7 @@ Everything in embedlab that trains or encodes takes a ``device`` argument; pass
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -81,15 +82,76 @@ def _cgroup_cpus() -> float | None:
     return None if quota == "max" else int(quota) / int(period)
 
 
-def free_cores() -> float:
-    """About how many CPU cores are idle for this process: usable cores minus the others' load.
+def _busy_cores(cpus: set[int], interval: float) -> float | None:
+    """How many of the CPUs ``cpus`` were busy, on average, over the next ``interval`` seconds.
 
-    Usable: the cores this process may run on, capped by a container's CPU quota. The
-    load is the 1-minute load average, of which this process itself is counted as one.
-    Where the load cannot be read, the cores are taken as busy.
+    Read from the kernel's per-CPU counters (/proc/stat) before and after a short sleep;
+    None where there are none (macOS, Windows). This process sleeps meanwhile, so it is
+    not counted: what is measured is everyone else.
     """
-    cpus = float(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    def sample() -> tuple[float, float]:
+        busy = total = 0.0
+        with open("/proc/stat") as f:
+            for line in f:
+                name, *fields = line.split()
+                if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+                    ticks = [float(x) for x in fields[:8]]
+                    idle = ticks[3] + ticks[4]                      # idle + iowait
+                    busy, total = busy + sum(ticks) - idle, total + sum(ticks)
+        return busy, total
+
+    try:
+        busy0, total0 = sample()
+        time.sleep(interval)
+        busy1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return len(cpus) * (busy1 - busy0) / (total1 - total0)
+
+
+def _cgroup_busy(interval: float) -> float | None:
+    """CPUs this container used over ``interval`` seconds (cgroup v2 ``cpu.stat``), or None."""
+    def usage() -> float:
+        with open("/sys/fs/cgroup/cpu.stat") as f:
+            for line in f:
+                key, value = line.split()[:2]
+                if key == "usage_usec":
+                    return float(value)
+        raise ValueError("no usage_usec")
+
+    try:
+        start, t0 = usage(), time.perf_counter()
+        time.sleep(interval)
+        return (usage() - start) / 1e6 / max(time.perf_counter() - t0, 1e-9)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def free_cores(interval: float = 0.1) -> float:
+    """About how many CPU cores are idle for this process, measured over ``interval`` seconds.
+
+    Usable: the cores this process may run on, capped by a container's CPU quota. Busy: what
+    the other programs use right now, sampled from the kernel's counters (and, in a
+    container with a quota, what the container's other processes use of it). Where no
+    counters can be read, the 1-minute load average stands in, of which this process is
+    counted as one; where neither can be, the cores are taken as busy.
+
+    Why sample rather than read the load average alone: the load average trails by a
+    minute, so right after one training cell it still counts that cell's two threads, and
+    the next cell would get one thread on idle cores.
+    """
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set(range(os.cpu_count() or 1))
+    cpus = float(len(affinity))
     quota = _cgroup_cpus()
+    busy = _busy_cores(set(affinity), interval)
+    if busy is not None:
+        free = cpus - busy
+        if quota is not None:
+            used = _cgroup_busy(interval)
+            free = min(free, quota - (used or 0.0))
+        return max(0.0, free)
     if quota is not None:
         cpus = min(cpus, quota)
     try:
@@ -102,12 +164,21 @@ def free_cores() -> float:
 def auto_threads(most: int = 2) -> int:
     """The trainers' default CPU threads: 2 when two cores are free, else 1.
 
+    "Free" allows a tenth of a core of background noise (a notebook server, a browser tab).
+
     A second thread speeds word2vec up by about 1.5 times on two idle cores. On busy ones
     (Binder, a shared server, other programs running) each of the thousands of small
     operations a second waits for a thread that is not running: there, 2 threads trained
     word2vec 30 times slower than 1.
     """
-    return max(1, min(most, int(free_cores())))
+    global _last_free
+    now = time.monotonic()
+    if _last_free is None or now - _last_free[0] > 2.0:     # one sample serves calls in a row (check()'s cases)
+        _last_free = (now, free_cores())
+    return max(1, min(most, int(_last_free[1] + 0.1)))
+
+
+_last_free: tuple[float, float] | None = None
 
 
 @contextmanager

@@ -1,8 +1,17 @@
+import os
+from pathlib import Path
+
 import pytest
 import torch
 
 import embedlab
 from embedlab.device import available_devices, describe
+
+
+def fresh(dev):
+    """The device module with no cached free-cores sample (auto_threads keeps one 2 s)."""
+    dev._last_free = None
+    return dev
 
 
 def test_cpu_is_always_available_and_last():
@@ -44,20 +53,59 @@ def test_free_cores_counts_this_process_and_the_quota(monkeypatch):
 
     monkeypatch.setattr(dev.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(dev, "_cgroup_cpus", lambda: None)
+    monkeypatch.setattr(dev, "_busy_cores", lambda cpus, interval: None)   # no /proc/stat: the load average
+    monkeypatch.setattr(dev, "free_cores", dev.free_cores)
     monkeypatch.setattr(dev.os, "getloadavg", lambda: (1.0, 1.0, 1.0))    # only us
-    assert dev.free_cores() == 2.0 and dev.auto_threads() == 2
+    assert dev.free_cores() == 2.0 and fresh(dev).auto_threads() == 2
     monkeypatch.setattr(dev.os, "getloadavg", lambda: (2.6, 2.0, 2.0))    # someone else too
-    assert dev.auto_threads() == 1
+    assert fresh(dev).auto_threads() == 1
     monkeypatch.setattr(dev.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
     monkeypatch.setattr(dev, "_cgroup_cpus", lambda: 1.0)                  # a 1-CPU container
-    assert dev.auto_threads() == 1
+    assert fresh(dev).auto_threads() == 1
 
     def unknown():
         raise OSError
 
     monkeypatch.setattr(dev, "_cgroup_cpus", lambda: None)
     monkeypatch.setattr(dev.os, "getloadavg", unknown)
-    assert dev.auto_threads() == 1                                          # unknown: assume busy
+    assert fresh(dev).auto_threads() == 1                                          # unknown: assume busy
+
+
+def test_free_cores_samples_what_the_others_use_now(monkeypatch):
+    import importlib
+
+    dev = importlib.import_module("embedlab.device")
+    monkeypatch.setattr(dev.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(dev, "_cgroup_cpus", lambda: None)
+    monkeypatch.setattr(dev.os, "getloadavg", lambda: (2.9, 2.0, 2.0))    # a minute of our own training
+    monkeypatch.setattr(dev, "_busy_cores", lambda cpus, interval: 0.05)  # idle now: a browser tab
+    assert fresh(dev).auto_threads() == 2
+    monkeypatch.setattr(dev, "_busy_cores", lambda cpus, interval: 1.0)   # another program on one core
+    assert dev.free_cores() == 1.0 and fresh(dev).auto_threads() == 1
+    monkeypatch.setattr(dev, "_busy_cores", lambda cpus, interval: 0.0)
+    monkeypatch.setattr(dev, "_cgroup_cpus", lambda: 2.0)
+    monkeypatch.setattr(dev, "_cgroup_busy", lambda interval: 1.5)        # the container's other processes
+    assert dev.free_cores() == 0.5 and fresh(dev).auto_threads() == 1
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="no /proc/stat")
+def test_busy_cores_sees_a_busy_process():
+    import importlib
+    import subprocess
+    import sys
+
+    dev = importlib.import_module("embedlab.device")
+    cpus = os.sched_getaffinity(0)
+    idle = dev._busy_cores(cpus, 0.2)
+    assert idle is not None and 0.0 <= idle <= len(cpus) + 1e-9
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        import time
+        time.sleep(0.3)
+        busy = dev._busy_cores(cpus, 0.5)
+    finally:
+        spin.kill()
+    assert busy >= 0.7, busy                                   # one core spinning is about 1.0
 
 
 def test_cpu_threads_restores_and_defaults(monkeypatch):
