@@ -21,6 +21,7 @@ import torch
 
 from embedlab import check, corpus
 from embedlab import word2vec as w2v
+from embedlab.validate import InputError
 
 check_module = sys.modules["embedlab.check"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -574,3 +575,66 @@ def test_the_vectors_do_not_depend_on_the_number_of_threads(sg):
     two = w2v.train_word2vec(docs, dim=32, epochs=1, sg=sg, seed=3, threads=2)
     assert one.params["threads"] == 1 and two.params["threads"] == 2
     np.testing.assert_array_equal(one.vectors, two.vectors)
+
+
+@pytest.mark.parametrize("cap", [None, 3])
+def test_shared_negatives_update_group_by_group_as_pair_by_pair(cap):
+    """With share=G, update() computes a group's sums with (G, d) x (d, k) products; the
+    vectors must be those of the pair-by-pair update on the same targets (cap on and off,
+    with repeated words and negatives equal to their pair's context, which are skipped)."""
+    gen = torch.Generator().manual_seed(3)
+    V, d, k, n, G, batch = 10, 5, 4, 96, 4, 32
+    W0 = torch.randn(V, d, generator=gen, dtype=torch.float64) * 0.3
+    C0 = torch.randn(V, d, generator=gen, dtype=torch.float64) * 0.3
+    centres = torch.randint(0, V, (n,), generator=gen)
+    contexts = torch.randint(0, V, (n,), generator=gen)
+    noise = w2v.AliasTable(w2v.negative_distribution(np.arange(V, 0, -1) ** 2))
+    shared = w2v._SkipGramStep(W0.clone(), C0.clone(), negative=k, max_row_updates=cap, share=G)
+    targets, weights = shared.targets(contexts, gen, noise)
+    groups = targets[:, 1:].view(n // G, G, k)
+    assert (groups == groups[:, :1]).all() and not (groups[1:] == groups[:1]).all()   # shared in a group only
+    assert (weights[:, 1:] == 0).sum() > 5                               # the skip is exercised
+    single = w2v._SkipGramStep(W0.clone(), C0.clone(), negative=k, max_row_updates=cap, share=1)
+    calls = []
+    group_by_group = shared.update_shared
+    shared.update_shared = lambda *args: calls.append(1) or group_by_group(*args)
+    for step in (shared, single):
+        step.labels = step.labels.double()
+        for lo in range(0, n, batch):
+            step.update(centres[lo:lo + batch], targets[lo:lo + batch], weights[lo:lo + batch].double(), 0.1)
+    assert len(calls) == n // batch                                      # the group-by-group path ran
+    assert not torch.allclose(shared.W, W0) and not torch.allclose(shared.C, C0)
+    torch.testing.assert_close(shared.W, single.W, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(shared.C, single.C, rtol=1e-10, atol=1e-12)
+
+
+def test_shared_negatives_group_consecutive_rows_and_the_last_group_may_be_short():
+    noise = w2v.AliasTable(np.full(50, 1 / 50))
+    targets, _ = w2v.sgns_targets(torch.arange(10), 3, noise, torch.Generator().manual_seed(0), share=4)
+    neg = targets[:, 1:]
+    assert torch.equal(targets[:, 0], torch.arange(10))
+    for rows in (range(0, 4), range(4, 8), range(8, 10)):
+        assert all(torch.equal(neg[i], neg[rows[0]]) for i in rows)
+    assert not torch.equal(neg[0], neg[4]) and not torch.equal(neg[4], neg[8])
+
+
+def test_shared_negatives_train_as_well_as_one_set_per_pair(lee_docs):
+    """Sharing noise words by 4 pairs against every pair its own (the default): both learn
+    (loss-free check: neighbours of frequent words agree far above chance)."""
+    shared = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False, batch_size=1000,
+                                share_negatives=4)
+    single = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False)
+    assert shared.params["share_negatives"] == 4 and shared.params["batch_size"] == 1000
+    assert single.params["share_negatives"] == 1
+    assert not np.array_equal(shared.vectors, single.vectors)
+    # The same words end up near each other: the 10 nearest neighbours of the 30 most
+    # frequent words overlap well above what unrelated vector sets give.
+    def neighbours(m):
+        X = m.vectors / np.linalg.norm(m.vectors, axis=1, keepdims=True)
+        sims = X[:30] @ X.T
+        np.put_along_axis(sims, np.arange(30)[:, None], -np.inf, axis=1)
+        return np.argsort(-sims, axis=1)[:, :10]
+    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(neighbours(shared), neighbours(single))])
+    assert overlap > 0.3, overlap                # 0.55 measured; vectors that did not learn: about 0
+    with pytest.raises(InputError, match="share_negatives"):
+        w2v.train_word2vec(lee_docs, share_negatives=0, progress=False)
