@@ -13,7 +13,9 @@ slice`` is the 1M-token "course-corpus-slice" the notebooks use). ``--notebook``
 Rows of the table, for each model (``--models sg cbow``) and each seed (``--seeds``):
 
 * embedlab on the CPU (train_word2vec's default threads: 2 on free cores, else 1;
-  ``--threads 2`` matches gensim's two workers whatever the load),
+  ``--threads 2`` matches gensim's two workers whatever the load; skip-gram with one set
+  of noise words per pair as in word2vec.c, or ``--share-negatives 4`` for sets shared
+  by 4 neighbouring pairs),
 * gensim ``Word2Vec`` with ``workers=2`` (``--workers``; its threads make a run vary even
   with the same seed, so its spread over runs is part of what is measured),
 * embedlab on CUDA, when ``torch.cuda.is_available()`` (``--devices`` to choose).
@@ -72,8 +74,10 @@ def scores(vectors) -> dict[str, float]:
 
 
 def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None,
-                 max_row_updates: int | None) -> dict:
+                 max_row_updates: int | None, share_negatives: int = 1) -> dict:
     extra = {"batch_size": batch_size} if batch_size else {}
+    if hp["sg"]:
+        extra["share_negatives"] = share_negatives
     model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads,
                            max_row_updates=max_row_updates, **hp, **extra)
     print(f"embedlab ({device}, {'skip-gram' if hp['sg'] else 'CBOW'}, seed {seed}): {model}", flush=True)
@@ -81,7 +85,9 @@ def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int,
     if label == "cpu":
         label += f" ({model.params['threads']} thread{'s' if model.params['threads'] > 1 else ''})"
     cap = model.params["max_row_updates"]
-    name = f"embedlab (batch {model.params['batch_size']}, cap {cap if cap is not None else 'off'})"
+    share = model.params.get("share_negatives")
+    name = (f"embedlab (batch {model.params['batch_size']}, cap {cap if cap is not None else 'off'}"
+            + (f", negatives shared by {share})" if share and share > 1 else ")"))
     return {"implementation": name, "device": label, "model": "skip-gram" if hp["sg"] else "CBOW",
             "seed": seed, "seconds": model.train_seconds, "words_per_second": model.words_per_second,
             "vocabulary": len(model.index_to_key), **scores(model)}
@@ -134,15 +140,29 @@ def summary_table(rows: list[dict]) -> str:
 
 
 def speed_table(rows: list[dict]) -> str:
-    """Mean effective words/s of each embedlab row group, and its ratio to gensim's in the same run."""
-    groups: dict[tuple, list[float]] = {}
+    """Mean effective words/s of each row group, and its ratio to gensim's in the same run.
+
+    "x gensim" is the ratio of the means; "per seed" gives the smallest and largest ratio
+    of a seed's run to gensim's run of the same seed, which ran right after it. On a
+    shared machine the speed of the host drifts from minute to minute (the same code has
+    measured 2x apart here), and these paired ratios show how much of a gap is drift.
+    """
+    groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        groups.setdefault((r["implementation"], r["model"], r["device"]), []).append(r["words_per_second"])
-    gensim = {model: np.mean(v) for (name, model, _), v in groups.items() if name.startswith("gensim")}
-    lines = ["| implementation | model | device | words/s (mean) | x gensim |", "|---|---|---|---:|---:|"]
-    for (name, model, device), v in groups.items():
-        ratio = np.mean(v) / gensim[model] if model in gensim else float("nan")
-        lines.append(f"| {name} | {model} | {device} | {np.mean(v):,.0f} | {ratio:.2f} |")
+        groups.setdefault((r["implementation"], r["model"], r["device"]), []).append(r)
+    gensim = {model: runs for (name, model, _), runs in groups.items() if name.startswith("gensim")}
+    lines = ["| implementation | model | device | runs | words/s (mean) | x gensim | per seed |",
+             "|---|---|---|---:|---:|---:|---|"]
+    for (name, model, device), runs in groups.items():
+        mean = np.mean([r["words_per_second"] for r in runs])
+        ratio, paired = float("nan"), ""
+        if model in gensim:
+            ratio = mean / np.mean([r["words_per_second"] for r in gensim[model]])
+            by_seed = {r["seed"]: r["words_per_second"] for r in gensim[model]}
+            pairs = [r["words_per_second"] / by_seed[r["seed"]] for r in runs if r["seed"] in by_seed]
+            if len(pairs) > 1:
+                paired = f"{min(pairs):.2f} to {max(pairs):.2f}"
+        lines.append(f"| {name} | {model} | {device} | {len(runs)} | {mean:,.0f} | {ratio:.2f} | {paired} |")
     return "\n".join(lines)
 
 
@@ -178,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="embedlab's batch size(s) on a GPU, one run each (default: its own, 2048)")
     parser.add_argument("--max-row-updates", type=int, default=64,
                         help="embedlab's cap on one word's updates per batch (0: no cap; default 64)")
+    parser.add_argument("--share-negatives", type=int, default=1,
+                        help="skip-gram: consecutive pairs sharing their noise words (1: none, as word2vec.c)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedlab's CPU training threads (default: train_word2vec's, 2 on free cores)")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")
@@ -213,10 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             for device in devices:
                 if device == "cpu":
-                    rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, seed, args.threads, cap))
+                    rows.append(run_embedlab(docs, hp, "cpu", args.batch_size, seed, args.threads, cap,
+                                             args.share_negatives))
                 else:
                     for batch_size in args.cuda_batch_size:
-                        rows.append(run_embedlab(docs, hp, device, batch_size, seed, None, cap))
+                        rows.append(run_embedlab(docs, hp, device, batch_size, seed, None, cap,
+                                                 args.share_negatives))
             if not args.skip_gensim:
                 rows.append(run_gensim(docs, hp, args.workers, seed))
 
