@@ -490,9 +490,9 @@ def train_word2vec(
     together, as Ji et al. (2016, "Parallelizing Word2Vec in Shared and Distributed
     Memory") share them; 1 (the default) gives every pair its own, as word2vec.c does.
     Shared, the noise words of a group are gathered and updated once instead of once per
-    pair, and the group's scores are one small matrix product: 4 trained 1.3 to 1.9 times
-    faster on a CPU at the same scores (docs/benchmarks.md). Batches are rounded up to a
-    multiple of it.
+    pair, and the group's scores are one small matrix product: faster on a CPU, at the
+    same scores in our runs (docs/benchmarks.md has the measurements). Batches are
+    rounded up to a multiple of it.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
     threads: CPU threads torch uses during training (restored afterwards); default
