@@ -13,9 +13,9 @@ slice`` is the 1M-token "course-corpus-slice" the notebooks use). ``--notebook``
 Rows of the table, for each model (``--models sg cbow``) and each seed (``--seeds``):
 
 * embedlab on the CPU (train_word2vec's default threads: 2 on free cores, else 1;
-  ``--threads 2`` matches gensim's two workers whatever the load; skip-gram with one set
-  of noise words per pair as in word2vec.c, or ``--share-negatives 4`` for sets shared
-  by 4 neighbouring pairs),
+  ``--threads 2`` matches gensim's two workers whatever the load; skip-gram with each set
+  of noise words shared by 8 neighbouring pairs, train_word2vec's default, or
+  ``--share-negatives 1`` for one set per pair as in word2vec.c),
 * gensim ``Word2Vec`` with ``workers=2`` (``--workers``; its threads make a run vary even
   with the same seed, so its spread over runs is part of what is measured),
 * embedlab on CUDA, when ``torch.cuda.is_available()`` (``--devices`` to choose).
@@ -74,9 +74,9 @@ def scores(vectors) -> dict[str, float]:
 
 
 def run_embedlab(docs, hp: dict, device: str, batch_size: int | None, seed: int, threads: int | None,
-                 max_row_updates: int | None, share_negatives: int = 1) -> dict:
+                 max_row_updates: int | None, share_negatives: int | None = None) -> dict:
     extra = {"batch_size": batch_size} if batch_size else {}
-    if hp["sg"]:
+    if hp["sg"] and share_negatives is not None:
         extra["share_negatives"] = share_negatives
     model = train_word2vec(docs, device=device, seed=seed, progress=False, threads=threads,
                            max_row_updates=max_row_updates, **hp, **extra)
@@ -198,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="embedlab's batch size(s) on a GPU, one run each (default: its own, 2048)")
     parser.add_argument("--max-row-updates", type=int, default=64,
                         help="embedlab's cap on one word's updates per batch (0: no cap; default 64)")
-    parser.add_argument("--share-negatives", type=int, default=1,
-                        help="skip-gram: consecutive pairs sharing their noise words (1: none, as word2vec.c)")
+    parser.add_argument("--share-negatives", type=int, default=None,
+                        help="skip-gram: consecutive pairs sharing their noise words "
+                             "(default: train_word2vec's, 8; 1: none, as word2vec.c)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedlab's CPU training threads (default: train_word2vec's, 2 on free cores)")
     parser.add_argument("--workers", type=int, default=2, help="gensim worker threads")

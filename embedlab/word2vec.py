@@ -29,7 +29,7 @@ The pipeline, in the order of the functions below:
    rate. Its updates are ``sgd_on_pairs``'s, written out by hand for speed
    (``_SkipGramStep``; a test pins the two to the same vectors), plus CBOW
    (``_CbowStep``), a cap on very frequent words' updates (``row_update_scale``) and,
-   optionally, for speed, noise words shared by neighbouring pairs (``share_negatives``).
+   for speed, noise words shared by 8 neighbouring pairs (``share_negatives``; 1 for none).
 
 The exercises on these functions (their cases, the realistic wrong answers that ``check``
 recognises, and the hints) live in ``embedlab/exercises/lesson03.py``.
@@ -453,7 +453,7 @@ def train_word2vec(
     ns_exponent: float = 0.75,
     batch_size: int | None = None,
     max_row_updates: int | None = 64,
-    share_negatives: int = 1,
+    share_negatives: int = 8,
     chunk_tokens: int = 65536,
     device: str | torch.device | None = "cpu",
     seed: int = 0,
@@ -488,11 +488,11 @@ def train_word2vec(
     share_negatives: skip-gram only. Each run of this many consecutive pairs (neighbouring
     centres, each with its context word at the same offset) draws its k noise words
     together, as Ji et al. (2016, "Parallelizing Word2Vec in Shared and Distributed
-    Memory") share them; 1 (the default) gives every pair its own, as word2vec.c does.
-    Shared, the noise words of a group are gathered and updated once instead of once per
-    pair, and the group's scores are one small matrix product: faster on a CPU, at the
-    same scores in our runs (docs/benchmarks.md has the measurements). Batches are
-    rounded up to a multiple of it.
+    Memory") share them; 1 gives every pair its own, as word2vec.c does. Shared, the
+    noise words of a group are gathered and updated once instead of once per pair, and
+    the group's scores are one small matrix product: faster on a CPU, at the same scores
+    in our runs (docs/benchmarks.md has the measurements), hence the default 8. Batches
+    are rounded up to a multiple of it.
     chunk_tokens: subsampled tokens whose pairs and negatives are built at once (about
     30 MB for the default 65536 tokens, window 5, 5 negatives).
     threads: CPU threads torch uses during training (restored afterwards); default

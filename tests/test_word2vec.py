@@ -619,13 +619,13 @@ def test_shared_negatives_group_consecutive_rows_and_the_last_group_may_be_short
 
 
 def test_shared_negatives_train_as_well_as_one_set_per_pair(lee_docs):
-    """Sharing noise words by 4 pairs against every pair its own (the default): both learn
-    (loss-free check: neighbours of frequent words agree far above chance)."""
-    shared = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False, batch_size=1000,
-                                share_negatives=4)
-    single = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False)
-    assert shared.params["share_negatives"] == 4 and shared.params["batch_size"] == 1000
-    assert single.params["share_negatives"] == 1
+    """Sharing noise words by 8 pairs (the default) against every pair its own (word2vec.c):
+    both learn (loss-free check: neighbours of frequent words agree far above chance)."""
+    shared = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False, batch_size=1001)
+    single = w2v.train_word2vec(lee_docs, epochs=3, min_count=3, seed=0, progress=False, share_negatives=1)
+    assert shared.params["share_negatives"] == 8
+    assert shared.params["batch_size"] == 1008                   # rounded up to whole groups
+    assert single.params["share_negatives"] == 1 and single.params["batch_size"] == 1024
     assert not np.array_equal(shared.vectors, single.vectors)
     # The same words end up near each other: the 10 nearest neighbours of the 30 most
     # frequent words overlap well above what unrelated vector sets give.
