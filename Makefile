@@ -29,8 +29,12 @@ $(STAMP): pyproject.toml requirements.lock
 lab: $(STAMP)
 	$(BIN)/python -m embedlab.workspace $(LAB_ARGS)
 
+# Two pytest workers (pytest-xdist): the notebook tests spend much of their time starting
+# kernels and waiting on single-threaded cells, so two run well on two cores.
+# TEST_WORKERS=0 runs everything in one process; TEST_WORKERS=auto uses every core.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py
