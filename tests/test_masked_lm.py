@@ -1,0 +1,110 @@
+"""embedlab.masked_lm against transformers: the same masking draws, the same MLM head logits."""
+from __future__ import annotations
+
+import pytest
+import torch
+from transformers import BertConfig, BertForMaskedLM, DataCollatorForLanguageModeling
+
+from embedlab import data
+from embedlab import masked_lm as mlm
+from embedlab.validate import InputError
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(data.path("all-minilm-l6-v2")))
+
+
+SENTENCES = [
+    "In the beginning God created the heaven and the earth.",
+    "The devil is a man of the world, a dictionary says.",
+    "It is a truth universally acknowledged, that a single man in possession of a good fortune, "
+    "must be in want of a wife.",
+    "Zinc is a metal.",
+] * 8
+
+
+def batch(tokenizer):
+    enc = tokenizer(SENTENCES, padding=True, return_tensors="pt", return_special_tokens_mask=True)
+    special = enc["special_tokens_mask"].bool() | (enc["attention_mask"] == 0)
+    return enc["input_ids"], special
+
+
+def test_mask_tokens_makes_the_same_draws_as_transformers_collator(tokenizer):
+    ids, special = batch(tokenizer)
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
+    for seed in range(5):
+        collator.generator = torch.Generator().manual_seed(seed)
+        theirs = collator.torch_mask_tokens(ids.clone(), special.clone())
+        ours = mlm.mask_tokens(ids, special, vocab_size=len(tokenizer), mask_id=tokenizer.mask_token_id,
+                               generator=torch.Generator().manual_seed(seed))
+        assert torch.equal(ours[0], theirs[0]) and torch.equal(ours[1], theirs[1])
+    # ... and changes nothing in place
+    assert torch.equal(ids, batch(tokenizer)[0])
+
+
+def test_mask_tokens_follows_the_80_10_10_rule():
+    gen = torch.Generator().manual_seed(0)
+    ids = torch.randint(5, 1000, (400, 128), generator=gen)
+    special = torch.zeros_like(ids, dtype=torch.bool)
+    special[:, 0] = special[:, -1] = True                       # [CLS] ... [SEP]
+    inputs, labels = mlm.mask_tokens(ids, special, vocab_size=1000, mask_id=3, generator=gen)
+    chosen = labels != mlm.IGNORE
+    assert not chosen[special].any()                            # never a special token
+    assert torch.equal(labels[chosen], ids[chosen])             # labels are the originals
+    assert torch.equal(inputs[~chosen], ids[~chosen])           # only chosen positions change
+    n = chosen.sum().item()
+    assert abs(n / (~special).sum().item() - 0.15) < 0.005
+    masked = (inputs == 3) & chosen
+    kept = (inputs == ids) & chosen
+    randomised = chosen & ~masked & ~kept
+    assert abs(masked.sum().item() / n - 0.8) < 0.01
+    assert abs(kept.sum().item() / n - 0.1) < 0.01             # (a random draw may hit the same id: 0.1 %)
+    assert abs(randomised.sum().item() / n - 0.1) < 0.01
+
+
+def test_mask_tokens_says_what_is_wrong():
+    ids = torch.zeros(2, 5, dtype=torch.int64)
+    special = torch.zeros(2, 5, dtype=torch.bool)
+    with pytest.raises(InputError, match="int64"):
+        mlm.mask_tokens(ids.float(), special, vocab_size=10, mask_id=1)
+    with pytest.raises(InputError, match="same shape"):
+        mlm.mask_tokens(ids, special[:, :3], vocab_size=10, mask_id=1)
+    with pytest.raises(InputError, match="at most 1"):
+        mlm.mask_tokens(ids, special, vocab_size=10, mask_id=1, prob=15)
+    with pytest.raises(InputError, match="mask_frac \\+ random_frac"):
+        mlm.mask_tokens(ids, special, vocab_size=10, mask_id=1, mask_frac=0.9, random_frac=0.2)
+
+
+def test_head_gives_bert_for_masked_lm_logits():
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=97, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                        intermediate_size=64)
+    model = BertForMaskedLM(config).eval()
+    with torch.no_grad():                       # a trained-looking head, not the zero-bias init
+        model.cls.predictions.bias.normal_()
+        model.cls.predictions.transform.LayerNorm.weight.normal_()
+    head = mlm.MaskedLMHead(config.hidden_size, config.vocab_size, config.layer_norm_eps)
+    weights = {k.removeprefix("cls.predictions."): v for k, v in model.state_dict().items()
+               if k.startswith("cls.predictions.") and ".decoder." not in k}
+    head.load_state_dict(weights, strict=True)
+    ids = torch.randint(0, 97, (3, 11))
+    with torch.no_grad():
+        out = model(ids, output_hidden_states=True)
+        ours = head(out.hidden_states[-1], model.bert.embeddings.word_embeddings.weight)
+    torch.testing.assert_close(ours, out.logits, rtol=1e-5, atol=1e-5)
+
+
+def test_mlm_loss_counts_only_the_chosen_positions():
+    gen = torch.Generator().manual_seed(0)
+    logits = torch.randn(2, 4, 10, generator=gen)
+    labels = torch.full((2, 4), mlm.IGNORE)
+    labels[0, 1], labels[1, 3] = 7, 2
+    expected = -(torch.log_softmax(logits[0, 1], -1)[7] + torch.log_softmax(logits[1, 3], -1)[2]) / 2
+    torch.testing.assert_close(mlm.mlm_loss(logits, labels), expected)
+    with pytest.raises(InputError, match="every label is -100"):
+        mlm.mlm_loss(logits, torch.full((2, 4), mlm.IGNORE))
+    with pytest.raises(InputError, match="must be"):
+        mlm.mlm_loss(logits[:, :3], labels)
