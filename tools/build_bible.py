@@ -93,7 +93,9 @@ Verse alignment. Rows join the three versions by (book, chapter, verse). Checked
 
 Nave's references. ``Exod.6.16-Exod.6.20`` is expanded into its verses; a reference to a verse
 that is not a row (a verse WEB lacks, or a reference outside KJV versification) is dropped and
-counted; whole-chapter references (``1Chr.24``) go to ``chapters``.
+counted; whole-chapter references (``1Chr.24``) go to ``chapters``. Two slips in the module's
+text are fixed (``NAVE_FIXES``), "David' s" is written "David's", and the second of two entries
+with the same name is called "SIN (2)", "REVERENCE (2)".
 
 Licences: all four texts are in the public domain (see data/bible/README.md): WEB dedicated to it
 by its translators ("World English Bible" is a trademark of eBible.org, for unchanged text: this
@@ -407,6 +409,12 @@ def expand_osis_ref(ref: str, chapter_lengths: dict[tuple[str, int], int]) -> tu
     return out, None
 
 
+# Slips in the Nave module's text, fixed before parsing: an OCR "l" for "I", and a reference
+# printed without its link after the topic's name (the second REVERENCE entry).
+NAVE_FIXES = {"FlGURATIVE": "FIGURATIVE",
+              "<lb/>REVERENCEGe 35:5;": '<lb/>→ <ref osisRef="Gen.35.5">Ge 35:5</ref>;'}
+
+
 def _plain(fragment: str) -> str:
     """Nave's text without its verse references: '→ General scriptures concerning <ref ...>Ge 4:6</ref>; ...'."""
     text = re.sub(r"<ref\b[^>]*osisRef=[^>]*>.*?</ref>", " ", fragment, flags=re.S)
@@ -414,6 +422,7 @@ def _plain(fragment: str) -> str:
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"(\s*[;,:])+\s*$", "", text)  # the separators that stood between references
     text = re.sub(r"\s+([;,.:])", r"\1", text)
+    text = re.sub(r"(\w)' s\b", r"\1's", text)  # "David' s house"
     return re.sub(r"(^[;,.:\s]+)", "", text).strip()
 
 
@@ -450,7 +459,13 @@ def build_topics(entries: list[tuple[str, str]], rows: set[str],
              "chapter references": 0, "topics with < 2 verses": 0}
     unresolved: dict[str, int] = {}
     topics = []
+    seen: dict[str, int] = {}
     for name, entry in entries:
+        for wrong, right in NAVE_FIXES.items():
+            entry = entry.replace(wrong, right)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:  # Nave has two SIN (the desert; sin) and two REVERENCE entries
+            name = f"{name} ({seen[name]})"
         subtopics, see = parse_nave_entry(entry)
         all_verses: set[str] = set()
         chapters: list[str] = []
@@ -472,7 +487,7 @@ def build_topics(entries: list[tuple[str, str]], rows: set[str],
                         stats["unresolved verses"] += 1
                         unresolved[verse] = unresolved.get(verse, 0) + 1
             if verses:
-                kept.append({"text": text, "verses": sorted(verses, key=order.__getitem__)})
+                kept.append({"text": text or name, "verses": sorted(verses, key=order.__getitem__)})
                 all_verses |= verses
         if len(all_verses) < 2:
             stats["topics with < 2 verses"] += 1
