@@ -62,7 +62,7 @@ in WEB, plain text in RV1909, a non-canonical title in KJV) are removed from all
 
 Joined words. Removing markup can glue words together where the markup was the only separator:
 WEB's ``only born</q><note>...</note><q><w>Son</w>`` becomes "only bornSon", and RV1909 writes
-``<w>madre</w><transChange>fué</transChange><w>Abi</w>`` with no spaces ("madrefuéAbi", 443
+``<w>madre</w><transChange>fué</transChange><w>Abi</w>`` with no spaces ("madrefuéAbi", 444
 places). So every removed element and every line, paragraph and ``transChange`` boundary leaves a
 break mark, and a break (with the spaces around it) becomes one space unless the character
 before it opens (“ ‘ ( [ ¿ ¡ —) or the one after it closes (, . ; : ! ? ) ] ” ’ —). Inline tags
