@@ -26,8 +26,9 @@ For one query, with its top k results and R relevant documents in all:
   perfect ranking. The gain is the grade itself ("linear gain"), as in
   ``sklearn.metrics.ndcg_score``, whose numbers these are (tests/test_retrieval_metrics.py
   checks it), and in trec_eval; Burges et al. (2005) and learning-to-rank tools such as
-  LightGBM use 2**grade - 1 instead, which weighs the highest grades more. The base of the logarithm does not matter to nDCG: another
-  base scales every discount by the same factor, which the division cancels.
+  LightGBM use 2**grade - 1 instead, which weighs the highest grades more. The base of
+  the logarithm does not matter to nDCG: another base scales every discount by the same
+  factor, which the division cancels.
 
 Relevance is given as ``{query: {doc_id: grade}}`` (graded), ``{query: {doc_id, ...}}``
 (binary: each listed document has grade 1), or lists of either in the order of the

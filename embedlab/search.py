@@ -61,8 +61,8 @@ METRICS = ("cosine", "dot")
 def normalize(x: Any) -> torch.Tensor:
     """Each row of ``x`` divided by its L2 norm; a row of zeros stays zeros.
 
-    x: (n, d) float array or tensor (NumPy or torch) -> (n, d) torch tensor, float32
-    (float64 stays float64), on the device of ``x``. After it, ``a @ b.T`` of two
+    x: (n, d) array or tensor (NumPy or torch) -> (n, d) torch tensor on the device of
+    ``x``, of its float dtype (float32, float64, ...; whole numbers become float32). After it, ``a @ b.T`` of two
     normalised matrices holds the cosine similarities of their rows.
     """
     x = _tensor(x)
@@ -130,9 +130,9 @@ def _chunked_topk(queries, corpus, k, *, unit: bool, chunk_size, device):
 def _best_k(scores: torch.Tensor, ids: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The k highest scores of each row and their ids, highest first; of equal scores, the leftmost.
 
-    scores: (Q, m) float; ids: (Q, m) int64. Returns (Q, min(k, m)) scores and ids. ``torch.topk`` alone would give the right
-    scores, but which of several equal scores it keeps, and in which order, it does not
-    promise; here they are settled by position.
+    scores: (Q, m) float; ids: (Q, m) int64. Returns (Q, min(k, m)) scores and ids.
+    ``torch.topk`` alone would give the right scores, but which of several equal scores
+    it keeps, and in which order, it does not promise; here they are settled by position.
     """
     k = min(k, scores.shape[1])
     kth = scores.topk(k, dim=1).values[:, -1:]                # (Q, 1): the k-th highest score

@@ -16,6 +16,7 @@ from embedlab import search
 from embedlab.validate import InputError
 
 N, Q, D = 300, 25, 16        # Q >= 20: faiss takes its BLAS path, as it does for real query batches
+CPU = "cpu"                  # faiss runs on the CPU; test_gpu_results_equal_cpu_results checks the GPU
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +118,14 @@ def lower_index_first(search_fn, queries, corpus, exact, k) -> bool:
 @pytest.mark.parametrize("chunk_size", [1, 7, N, N + 5, None])
 @pytest.mark.parametrize("k", [1, 10, N])
 def test_cosine_topk_equals_faiss_on_random_data(random_data, chunk_size, k):
-    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size)  # noqa: E731
+    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size, device=CPU)  # noqa: E731
     assert agrees_with_faiss(fn, *random_data, k)
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 1_000, 1_001])
 @pytest.mark.parametrize("k", [1, 10, 1_000])
 def test_cosine_topk_equals_faiss_on_glove(glove, chunk_size, k):
-    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size)  # noqa: E731
+    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size, device=CPU)  # noqa: E731
     # The top 10 are far apart and come out exactly as faiss' (checked without slack);
     # deep in a ranking of all 1,000 words some cosines differ by less than float32 can tell,
     # and faiss (OpenBLAS) and torch round differently: with torch 2.13 and faiss 1.15, 6 of
@@ -138,24 +139,24 @@ def test_dot_topk_equals_faiss_indexflatip(random_data, chunk_size):
     index = faiss.IndexFlatIP(D)
     index.add(corpus)
     D_faiss, I_faiss = index.search(queries, 10)
-    scores, ids = search.dot_topk(queries, corpus, 10, chunk_size=chunk_size)
+    scores, ids = search.dot_topk(queries, corpus, 10, chunk_size=chunk_size, device=CPU)
     assert (ids.numpy() == I_faiss).all()
     np.testing.assert_allclose(scores.numpy(), D_faiss, rtol=1e-6, atol=1e-4)   # raw scores reach ~100
 
 
 def test_torch_and_float64_inputs_give_the_same_results(random_data):
     queries, corpus = random_data
-    expected = search.cosine_topk(queries, corpus, 5)
+    expected = search.cosine_topk(queries, corpus, 5, device=CPU)
     for q, c in [(torch.from_numpy(queries), torch.from_numpy(corpus)),
                  (queries.astype(np.float64), corpus.astype(np.float64))]:
-        scores, ids = search.cosine_topk(q, c, 5)
+        scores, ids = search.cosine_topk(q, c, 5, device=CPU)
         assert scores.dtype == torch.float32 and ids.dtype == torch.int64
         assert torch.equal(ids, expected[1])
         torch.testing.assert_close(scores, expected[0])
 
 
 def test_no_queries_give_empty_results(random_data):
-    scores, ids = search.cosine_topk(np.zeros((0, D), np.float32), random_data[1], 3)
+    scores, ids = search.cosine_topk(np.zeros((0, D), np.float32), random_data[1], 3, device=CPU)
     assert scores.shape == ids.shape == (0, 3)
 
 
@@ -164,9 +165,9 @@ def test_no_queries_give_empty_results(random_data):
 # ---------------------------------------------------------------------------
 def test_tiny_tie_example():
     corpus = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
-    scores, ids = search.cosine_topk(np.array([[1.0, 0.0]], dtype=np.float32), corpus, 3, chunk_size=1)
+    scores, ids = search.cosine_topk(np.array([[1.0, 0.0]], dtype=np.float32), corpus, 3, chunk_size=1, device=CPU)
     assert ids.tolist() == [[1, 2, 3]] and scores.tolist() == [[1.0, 1.0, 1.0]]
-    scores, ids = search.dot_topk(np.array([[1.0, 0.0]], dtype=np.float32), corpus, 3)
+    scores, ids = search.dot_topk(np.array([[1.0, 0.0]], dtype=np.float32), corpus, 3, device=CPU)
     assert ids.tolist() == [[1, 2, 3]] and scores.tolist() == [[2.0, 1.0, 1.0]]
 
 
@@ -174,7 +175,7 @@ def test_tiny_tie_example():
 @pytest.mark.parametrize("k", [1, 5, 37, 200])
 def test_ties_come_lower_index_first(ties, chunk_size, k):
     queries, corpus, exact = ties
-    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size)  # noqa: E731
+    fn = lambda q, c, k: search.cosine_topk(q, c, k, chunk_size=chunk_size, device=CPU)  # noqa: E731
     assert lower_index_first(fn, queries, corpus, exact, k)
 
 
@@ -182,7 +183,7 @@ def test_ties_come_lower_index_first(ties, chunk_size, k):
 @pytest.mark.parametrize("k", [1, 5, 200])
 def test_exact_integer_ties_come_lower_index_first(integer_ties, chunk_size, k):
     queries, corpus, exact = integer_ties
-    fn = lambda q, c, k: search.dot_topk(q, c, k, chunk_size=chunk_size)  # noqa: E731
+    fn = lambda q, c, k: search.dot_topk(q, c, k, chunk_size=chunk_size, device=CPU)  # noqa: E731
     assert lower_index_first(fn, queries, corpus, exact, k)
 
 
@@ -190,7 +191,7 @@ def test_ties_scores_equal_faiss(ties):
     """faiss gives the same scores; which of several equal ones comes first it does not promise."""
     queries, corpus, _ = ties
     D_faiss, _ = faiss_cosine(queries, corpus, 50)
-    scores, _ = search.cosine_topk(queries, corpus, 50, chunk_size=7)
+    scores, _ = search.cosine_topk(queries, corpus, 50, chunk_size=7, device=CPU)
     np.testing.assert_allclose(scores.numpy(), D_faiss, rtol=0, atol=1e-6)
 
 
@@ -218,8 +219,8 @@ def _merge_without_sorting(best_s, best_i, s, i, k):     # keeps the first k fou
 
 
 WRONG_SEARCHES = {
-    "forgot to normalise (dot product)": lambda q, c, k: search.dot_topk(q, c, k),
-    "normalised the corpus only": lambda q, c, k: search.dot_topk(q, search.normalize(c), k),
+    "forgot to normalise (dot product)": lambda q, c, k: search.dot_topk(q, c, k, device=CPU),
+    "normalised the corpus only": lambda q, c, k: search.dot_topk(q, search.normalize(c), k, device=CPU),
     "chunk's indices without its offset": lambda q, c, k: _chunk_loop(q, c, k, 7, _merge_right, offset=False),
     "merged chunks without re-ranking": lambda q, c, k: _chunk_loop(q, c, k, 7, _merge_without_sorting),
 }
@@ -248,7 +249,7 @@ def test_the_tie_check_rejects_other_tie_orders(ties, integer_ties):
         i = np.argsort(s, axis=1, kind="stable")[:, ::-1][:, :k]
         return np.take_along_axis(s, i, 1), i
 
-    assert lower_index_first(lambda q, c, k: search.cosine_topk(q, c, k), queries, corpus, exact, 200)
+    assert lower_index_first(lambda q, c, k: search.cosine_topk(q, c, k, device=CPU), queries, corpus, exact, 200)
     assert not lower_index_first(plain_topk, queries, corpus, exact, 200)
     assert not lower_index_first(reversed_ascending_sort, queries, corpus, exact, 200)
     # And with dot products on integer vectors, where different rows tie too.
@@ -268,7 +269,7 @@ def test_normalize_gives_unit_rows_and_keeps_zero_rows():
     assert unit.tolist() == [[0.6000000238418579, 0.800000011920929], [0.0, 0.0], [-1.0, 0.0]]
     assert search.normalize(torch.ones(2, 2, dtype=torch.float64)).dtype == torch.float64
     # A zero vector has cosine 0 with everything (not NaN).
-    scores, _ = search.cosine_topk(x[1:2], x, 3)
+    scores, _ = search.cosine_topk(x[1:2], x, 3, device=CPU)
     assert scores.tolist() == [[0.0, 0.0, 0.0]]
 
 
@@ -284,7 +285,7 @@ def test_normalize_equals_faiss_normalize_l2(random_data):
 # ---------------------------------------------------------------------------
 def test_exact_index_searches_as_faiss_indexflatip(random_data):
     queries, corpus = random_data
-    ours = search.ExactIndex(D)
+    ours = search.ExactIndex(D, device=CPU)
     theirs = faiss.IndexFlatIP(D)
     for part in (corpus[:100], corpus[100:]):                 # added in two calls
         ours.add(part)
@@ -304,7 +305,7 @@ def test_exact_index_searches_as_faiss_indexflatip(random_data):
 
 def test_exact_index_dot_metric_is_indexflatip(random_data):
     queries, corpus = random_data
-    ours = search.ExactIndex(D, metric="dot", chunk_size=7)
+    ours = search.ExactIndex(D, metric="dot", chunk_size=7, device=CPU)
     ours.add(corpus)
     theirs = faiss.IndexFlatIP(D)
     theirs.add(corpus)
@@ -314,11 +315,11 @@ def test_exact_index_dot_metric_is_indexflatip(random_data):
 def test_exact_index_returns_given_ids(random_data):
     queries, corpus = random_data
     ids = np.arange(N, dtype=np.int64) * 10 + 7
-    index = search.ExactIndex(D)
+    index = search.ExactIndex(D, device=CPU)
     index.add(corpus[:150], ids=ids[:150])
     index.add(corpus[150:], ids=ids[150:])
     _, I = index.search(queries, 4)
-    _, expected = search.cosine_topk(queries, corpus, 4)
+    _, expected = search.cosine_topk(queries, corpus, 4, device=CPU)
     assert (I == ids[expected.numpy()]).all()
     assert index.memory_bytes == N * D * 4 + N * 8
     with pytest.raises(InputError, match="ids on every call"):
@@ -328,7 +329,7 @@ def test_exact_index_returns_given_ids(random_data):
 
 
 def test_exact_index_errors():
-    index = search.ExactIndex(4)
+    index = search.ExactIndex(4, device=CPU)
     with pytest.raises(InputError, match="empty"):
         index.search(np.ones((1, 4), np.float32), 1)
     with pytest.raises(InputError, match="3 dimensions but the index holds 4"):
@@ -336,7 +337,7 @@ def test_exact_index_errors():
     with pytest.raises(InputError, match="ids must be 2 whole numbers"):
         index.add(np.ones((2, 4), np.float32), ids=[1.5, 2.5])
     with pytest.raises(InputError, match="metric must be 'cosine' or 'dot'"):
-        search.ExactIndex(4, metric="l2")
+        search.ExactIndex(4, metric="l2", device=CPU)
     index.add(np.ones((2, 4), np.float32))
     with pytest.raises(InputError, match="k=3 but the corpus holds only 2"):
         index.search(np.ones((1, 4), np.float32), 3)
@@ -358,7 +359,7 @@ def test_exact_index_errors():
 ])
 def test_bad_input_is_one_sentence(queries, corpus, k, message):
     with pytest.raises(InputError, match=message) as caught:
-        search.cosine_topk(queries, corpus, k)
+        search.cosine_topk(queries, corpus, k, device=CPU)
     text = str(caught.value)
     assert text.endswith(".") and "\n" not in text and text.count(". ") == 0    # one sentence
     assert isinstance(caught.value, ValueError)
@@ -366,7 +367,7 @@ def test_bad_input_is_one_sentence(queries, corpus, k, message):
 
 def test_bad_chunk_size_is_one_sentence():
     with pytest.raises(InputError, match="chunk_size must be a whole number >= 1"):
-        search.dot_topk(np.ones((1, 2)), np.ones((3, 2)), 1, chunk_size=0)
+        search.dot_topk(np.ones((1, 2)), np.ones((3, 2)), 1, chunk_size=0, device=CPU)
 
 
 @pytest.mark.gpu
