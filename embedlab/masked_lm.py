@@ -144,17 +144,25 @@ SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]   # ids 0-4 in a
 
 
 def pack_sequences(docs: Iterable[Sequence[str]], encode_word, *, seq_len: int, cls_id: int,
-                   sep_id: int, pad_id: int) -> torch.Tensor:
+                   sep_id: int, pad_id: int, across_documents: bool = False) -> torch.Tensor:
     """Documents -> (N, seq_len) int64 training sequences, ``[CLS] pieces... [SEP] [PAD]...``.
 
     docs: token lists; encode_word: word -> list of token ids (a WordPiece). Each
-    document's ids are cut into runs of seq_len - 2 (a document never spills into
-    another's sequence); the last run of a document is padded with pad_id.
+    document's ids are cut into runs of seq_len - 2; the last run of a document is
+    padded with pad_id. across_documents: instead, the documents follow each other in
+    one stream, separated by [SEP], and every sequence is full (as BERT was pretrained:
+    short documents such as dictionary entries would otherwise be mostly padding).
     """
     body = whole_number(seq_len, "seq_len", minimum=3) - 2
     rows: list[list[int]] = []
-    for doc in docs:
-        ids = [i for w in doc for i in encode_word(w)]
+    if across_documents:
+        stream: list[int] = []
+        for doc in docs:
+            stream += [i for w in doc for i in encode_word(w)] + [sep_id]
+        docs_ids: Iterable[list[int]] = [stream]
+    else:
+        docs_ids = ([i for w in doc for i in encode_word(w)] for doc in docs)
+    for ids in docs_ids:
         for lo in range(0, len(ids), body):
             run = [cls_id, *ids[lo:lo + body], sep_id]
             rows.append(run + [pad_id] * (seq_len - len(run)))

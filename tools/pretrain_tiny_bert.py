@@ -10,8 +10,9 @@ Steps:
 
 1. a WordPiece vocabulary learned from the corpus' word counts with notebook 05's BPE
    (``learn_bpe`` with the ``##`` continuation prefix), plus BERT's five special tokens;
-2. every document cut into sequences of ``--seq-len`` tokens (``pack_sequences``); the
-   documents whose index is a multiple of 100 are held out for evaluation;
+2. the documents in one stream, separated by [SEP], cut into full sequences of
+   ``--seq-len`` tokens (``pack_sequences``); the documents whose index is a multiple of
+   100 are held out for evaluation;
 3. ``embedlab.masked_lm.pretrain``: AdamW, warm-up then linear decay, 80/10/10 masking;
 4. the held-out masked-token accuracy, and the losses, written into the file's metadata.
 
@@ -24,8 +25,8 @@ Usage::
     python tools/pretrain_tiny_bert.py                 # about 20 minutes on 2 CPU cores
     python tools/pretrain_tiny_bert.py --steps 50 --out /tmp/t.safetensors   # a quick try
 
-Then copy the printed ``bytes`` and ``sha256`` into the ``tiny-bert`` entry of
-``data/manifest.json``.
+``--register`` then writes (or rewrites) the ``tiny-bert`` entry of ``data/manifest.json``
+with the file's bytes, sha256 and what the run recorded.
 """
 from __future__ import annotations
 
@@ -54,8 +55,10 @@ def build_vocab(docs, num_merges: int) -> list[str]:
 
 
 def tiny_config(vocab_size: int, seq_len: int) -> bert.BertConfig:
+    # No dropout: a model this small, trained this briefly, underfits rather than overfits.
     return bert.BertConfig(vocab_size=vocab_size, hidden_size=128, num_hidden_layers=4, num_attention_heads=4,
-                           intermediate_size=512, max_position_embeddings=seq_len)
+                           intermediate_size=512, max_position_embeddings=seq_len, hidden_dropout_prob=0.0,
+                           attention_probs_dropout_prob=0.0)
 
 
 def sequences_for(docs, vocab: list[str], seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -70,7 +73,7 @@ def sequences_for(docs, vocab: list[str], seq_len: int) -> tuple[torch.Tensor, t
         return cache[w]
 
     pack = dict(encode_word=encode_word, seq_len=seq_len, cls_id=ids["[CLS]"], sep_id=ids["[SEP]"],
-                pad_id=ids["[PAD]"])
+                pad_id=ids["[PAD]"], across_documents=True)
     train = mlm.pack_sequences((d for i, d in enumerate(docs) if i % 100), **pack)
     held = mlm.pack_sequences((d for i, d in enumerate(docs) if i % 100 == 0), **pack)
     return train, held
@@ -104,6 +107,40 @@ def held_out_accuracy(model, head, held: torch.Tensor, vocab: list[str], seed: i
     return right / total
 
 
+def register(path: Path) -> dict:
+    """Write the manifest entry ``tiny-bert`` for the file at ``path`` (inside data/)."""
+    import json
+
+    from safetensors import safe_open
+
+    data = path.read_bytes()
+    with safe_open(str(path), "pt") as f:
+        text = f.metadata()
+    meta, config = json.loads(text["meta"]), json.loads(text["config"])
+    entry = {
+        "name": "tiny-bert", "kind": "shipped", "file": path.relative_to(REPO / "data").as_posix(),
+        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+        "source": (f"Trained by tools/pretrain_tiny_bert.py (seed {meta['seed']}, {meta['steps']} steps of "
+                   f"{meta['batch_size']} sequences of {meta['seq_len']} tokens, lr {meta['lr']}, torch {meta['torch']}, "
+                   f"{meta['threads']} CPU threads, {meta['train_seconds']:.0f} s) by masked language modelling on "
+                   f"{meta['corpus']}, with a WordPiece vocabulary learned from the same corpus by "
+                   "embedlab.subword_tokenizers.learn_bpe"),
+        "licence": "MIT, like the course (weights trained for it); the training text's licences are listed per "
+                   "source in data/corpus/README.md",
+        "description": (f"A small BERT ({config['num_hidden_layers']} layers, {config['hidden_size']} dimensions, "
+                        f"{config['num_attention_heads']} heads, {config['max_position_embeddings']} positions, a "
+                        f"vocabulary of {len(text['vocab'].splitlines()):,}) with its masked-LM head, for notebook 07: "
+                        "the weights under BertForMaskedLM's names, and the config, vocabulary and the run's "
+                        f"measurements (held-out masked-token accuracy {meta['held_out_accuracy']:.3f}) as metadata. "
+                        "Read with embedlab.masked_lm.load_tiny_bert()."),
+    }
+    manifest_path = REPO / "data" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["assets"] = [a for a in manifest["assets"] if a["name"] != "tiny-bert"] + [entry]
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return entry
+
+
 def train_settings(args) -> dict:
     return dict(steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed)
 
@@ -120,6 +157,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--register", action="store_true",
+                        help="write the tiny-bert entry of data/manifest.json for --out (inside data/)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -153,6 +192,9 @@ def main() -> None:
     print(f"trained {args.steps} steps in {train_seconds:.0f} s; loss {meta['loss_every_100'][0]} -> "
           f"{meta['loss_every_100'][-1]}; held-out masked-token accuracy {accuracy:.3f}")
     print(f"wrote {args.out}: bytes {len(data)}, sha256 {hashlib.sha256(data).hexdigest()}")
+    if args.register:
+        register(args.out.resolve())
+        print("updated data/manifest.json (tiny-bert)")
 
 
 if __name__ == "__main__":
