@@ -118,7 +118,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import glob
 import gzip
 import hashlib
 import html
@@ -126,11 +125,12 @@ import io
 import json
 import re
 import struct
-import subprocess
 import sys
 import tempfile
 import zlib
 from pathlib import Path
+
+import debian_packages  # tools/debian_packages.py (this folder is on the path when run)
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -165,23 +165,12 @@ def split_of(book: str) -> str:
 # ---------------------------------------------------------------------------
 def fetch_debs(target: Path) -> None:
     """``apt-get download`` every package we need into ``target`` (the current Debian candidate version)."""
-    target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "download", *PACKAGES], cwd=target, check=True)
+    debian_packages.fetch_debs(PACKAGES, target)
 
 
 def unpack_debs(debs: Path, root: Path) -> dict[str, str]:
     """``dpkg-deb -x`` each package into ``root/<package>``; return {package: version}."""
-    versions = {}
-    for package in PACKAGES:
-        candidates = sorted(glob.glob(str(debs / f"{package}_*.deb")))
-        if not candidates:
-            sys.exit(f"no {package}_*.deb in {debs}: run `apt-get download {package}` there")
-        deb = candidates[-1]
-        versions[package] = subprocess.run(["dpkg-deb", "-f", deb, "Version"], check=True,
-                                           capture_output=True, text=True).stdout.strip()
-        (root / package).mkdir(parents=True, exist_ok=True)
-        subprocess.run(["dpkg-deb", "-x", deb, str(root / package)], check=True)
-    return versions
+    return debian_packages.unpack_debs(PACKAGES, debs, root)
 
 
 # ---------------------------------------------------------------------------

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import bz2  # noqa: F401  (WikiCorpus reads the .bz2 itself; imported to fail early if missing)
 import collections
-import glob
 import gzip
 import hashlib
 import re
@@ -55,6 +54,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from gensim.utils import simple_preprocess
+
+import debian_packages  # tools/debian_packages.py (this folder is on the path when run)
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "data" / "corpus"
@@ -81,23 +82,12 @@ def tokens(text: str) -> list[str]:
 # ---------------------------------------------------------------------------
 def fetch_debs(target: Path) -> None:
     """``apt-get download`` every package we need into ``target`` (the current Debian candidate version)."""
-    target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "download", *PACKAGES], cwd=target, check=True)
+    debian_packages.fetch_debs(PACKAGES, target)
 
 
 def unpack_debs(debs: Path, root: Path) -> dict[str, str]:
     """``dpkg-deb -x`` each package into ``root/<package>``; return {package: version}."""
-    versions = {}
-    for package in PACKAGES:
-        candidates = sorted(glob.glob(str(debs / f"{package}_*.deb")))
-        if not candidates:
-            sys.exit(f"no {package}_*.deb in {debs}: run `apt-get download {package}` there")
-        deb = candidates[-1]
-        versions[package] = subprocess.run(["dpkg-deb", "-f", deb, "Version"], check=True,
-                                           capture_output=True, text=True).stdout.strip()
-        (root / package).mkdir(parents=True, exist_ok=True)
-        subprocess.run(["dpkg-deb", "-x", deb, str(root / package)], check=True)
-    return versions
+    return debian_packages.unpack_debs(PACKAGES, debs, root)
 
 
 # ---------------------------------------------------------------------------

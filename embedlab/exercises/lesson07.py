@@ -324,20 +324,19 @@ def _mask_labels_corrupted(ids, special, *, vocab_size, mask_id, generator=None,
 def softmax_jacobian_reference(z):
     """d softmax(z)_i / d z_j by central differences (float64, (n, n)); not the analytic answer."""
     z = np.asarray(z, dtype=np.float64)
-
-    def softmax(x):
-        e = np.exp(x - x.max())
-        return e / e.sum()
-
-    rows = [numerical_gradients(lambda x, i=i: softmax(x)[i], [z], wrt=[0])[0] for i in range(len(z))]
+    rows = [numerical_gradients(lambda x, i=i: _softmax(x)[i], [z], wrt=[0])[0] for i in range(len(z))]
     return np.stack(rows)
+
+
+def _softmax(z) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    p = np.exp(z - z.max())                  # minus the max: the same softmax, no overflow
+    return p / p.sum()
 
 
 def softmax_jacobian(z):
     """The analytic Jacobian diag(p) - p p^T (the stand-in for later cells; tested against the reference)."""
-    z = np.asarray(z, dtype=np.float64)
-    p = np.exp(z - z.max())
-    p /= p.sum()
+    p = _softmax(z)
     return np.diag(p) - np.outer(p, p)
 
 
@@ -372,16 +371,12 @@ def _jacobian_diagonal_only(z):
 @mistake("07.softmax_jacobian", "The diagonal is p_i, the derivative of exp(z_i) / S with S held "
          "fixed; but S depends on z_i too: dp_i/dz_i = p_i (1 - p_i).")
 def _jacobian_no_minus_on_diagonal(z):
-    z = np.asarray(z, dtype=np.float64)
-    p = np.exp(z - z.max())
-    p /= p.sum()
+    p = _softmax(z)
     return softmax_jacobian(z) + np.diag(p * p)          # diagonal p_i instead of p_i (1 - p_i)
 
 
 @mistake("07.softmax_jacobian", "The sign of the off-diagonal terms is flipped: raising z_j takes "
          "probability away from the others, so dp_i/dz_j = -p_i p_j.")
 def _jacobian_plus_outer(z):
-    z = np.asarray(z, dtype=np.float64)
-    p = np.exp(z - z.max())
-    p /= p.sum()
+    p = _softmax(z)
     return np.diag(p - p * p) + (np.outer(p, p) - np.diag(p * p))   # off-diagonal +p_i p_j
