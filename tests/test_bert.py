@@ -40,13 +40,7 @@ EDGE_CASES = [
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    """One torch thread: on a shared machine with busy cores, two made a forward pass 40 times slower."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")   # tests/conftest.py: busy shared cores
 
 
 @pytest.fixture(scope="module")

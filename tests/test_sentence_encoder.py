@@ -14,13 +14,7 @@ from embedlab.validate import InputError
 TEXTS = [v.web for v in bible.split("test")[::29]][:100]          # 100 verses, 7 to 60 tokens
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    """One torch thread, as tests/test_bert.py (two on busy shared cores made a forward 40x slower)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")   # tests/conftest.py: busy shared cores
 
 
 @pytest.fixture(scope="module")
