@@ -22,11 +22,12 @@ the query's score with its centroid plus the ADC sum of its residual's code. The
 residuals of many clusters share one codebook, and are smaller than the vectors, so
 the same bytes quantise them more finely.
 
-The search step, batched over queries: the ids of the probed lists are gathered into a
-(queries, candidates) matrix (lists are padded to one length with -1), the candidates'
-vectors (or codes) are gathered and scored, padding gets -inf, and the top k are kept.
-Given the same centroids (and codebooks) this returns what faiss returns
-(tests/test_ivf.py). When the probed lists hold fewer than k vectors, the missing
+The vectors are kept sorted list by list, as faiss keeps its inverted lists. The search
+step is batched over queries and done list by list, as faiss scans: each probed list
+is scored against all the queries that probe it in one matrix product, the scores are
+written side by side into a (queries, candidates) matrix (-inf after a query's last
+candidate), and the top k of each row are kept. Given the same centroids (and
+codebooks) this returns what faiss returns (tests/test_ann.py). When the probed lists hold fewer than k vectors, the missing
 results are id -1 with score -inf, as faiss pads them.
 """
 from __future__ import annotations
@@ -89,7 +90,7 @@ class IVFIndex:
         """Remove every vector (the centroids and codebooks stay)."""
         self._stored = []          # per add: the vectors (IVF-Flat) or residual codes (IVF-PQ)
         self._labels = []          # per add: each vector's list
-        self._lists = None         # built on the next search: see _build_lists
+        self._sorted = None        # the rows sorted list by list, built on the next search (_build_lists)
         self.ntotal = 0
 
     def add(self, x: Any) -> None:
@@ -102,21 +103,17 @@ class IVFIndex:
         self._stored.append(x if self.pq is None else self.pq.encode(x - self.centroids[labels]))
         self._labels.append(labels)
         self.ntotal += len(x)
-        self._lists = None
+        self._sorted = None
 
     def _build_lists(self) -> None:
-        """Sort the stored rows by list and make the padded (nlist, longest list) table of positions."""
+        """Sort the stored rows list by list, as faiss' inverted lists are kept: list l is
+        rows starts[l] : starts[l] + sizes[l] of ``_sorted``, and ``_sorted_ids`` holds their ids."""
         stored, labels = torch.cat(self._stored), torch.cat(self._labels)
         self._stored, self._labels = [stored], [labels]
         order = labels.argsort(stable=True)                      # positions, list by list, in order of adding
-        sizes = torch.bincount(labels, minlength=self.nlist)
-        starts = sizes.cumsum(0) - sizes
-        slot = torch.arange(len(order), device=self.device) - starts[labels[order]]   # place within its list
-        table = torch.full((self.nlist, int(sizes.max()) if len(order) else 0), -1,
-                           dtype=torch.int64, device=self.device)
-        table[labels[order], slot] = order
-        self._lists = table
-        self.list_sizes = sizes
+        self.list_sizes = torch.bincount(labels, minlength=self.nlist)
+        self._starts = (self.list_sizes.cumsum(0) - self.list_sizes).tolist()
+        self._sorted, self._sorted_ids = stored[order], order
 
     # -- searching ------------------------------------------------------------------
     def probe(self, queries: torch.Tensor, n_probe: int) -> torch.Tensor:
@@ -141,35 +138,48 @@ class IVFIndex:
             raise InputError(f"n_probe={n_probe} but the index has only nlist={self.nlist} lists.")
         if self.ntotal == 0:
             raise InputError("the index is empty: add vectors before searching.")
-        if self._lists is None:
+        if self._sorted is None:
             self._build_lists()
         queries = self._prepare(queries, "queries")
-        stored = self._stored[0]
-        width = n_probe * self._lists.shape[1]                          # candidates per query
-        per_query = width * (stored.shape[1] + 1)
-        block = max(1, _GATHERED_PER_BLOCK // max(per_query, 1))
+        # Queries per block: their candidates' scores, about 16M numbers at most.
+        longest = int(self.list_sizes.topk(n_probe).values.sum())
+        block = max(1, _GATHERED_PER_BLOCK // max(longest, 1))
         D, I = [], []
         for start in range(0, len(queries), block):
-            q = queries[start:start + block]                           # (b, d)
-            probes = self.probe(q, n_probe)                            # (b, P)
-            cand = self._lists[probes].reshape(len(q), width)          # (b, P * L) positions, -1 = padding
-            safe = cand.clamp_min(0)
-            if self.pq is None:
-                # Score every candidate vector: (b, 1, d) @ (b, d, P*L).
-                scores = torch.bmm(q[:, None, :], stored[safe].transpose(1, 2))[:, 0]
-            else:
-                # q . centroid of the candidate's list, plus the ADC sum over its residual code.
-                tables = self.pq.tables(q)                             # (b, m, ksub)
-                codes = stored[safe].long().transpose(1, 2)            # (b, m, P*L)
-                lookups = tables.gather(2, codes).sum(dim=1)           # (b, P*L)
-                coarse = q @ self.centroids.T                          # (b, nlist)
-                owner = self._labels[0][safe]                          # (b, P*L): each candidate's list
-                scores = lookups + coarse.gather(1, owner)
-            scores = scores.masked_fill(cand < 0, float("-inf"))
-            top_scores, top_pos = _best_k(scores, cand, k) if width >= k else _pad(scores, cand, k)
+            scores, ids = self._scores_of_candidates(queries[start:start + block], n_probe)
+            top_scores, top_ids = _best_k(scores, ids, k) if scores.shape[1] >= k else _pad(scores, ids, k)
             D.append(top_scores)
-            I.append(torch.where(torch.isinf(top_scores), torch.full_like(top_pos, -1), top_pos))
+            I.append(torch.where(torch.isinf(top_scores), torch.full_like(top_ids, -1), top_ids))
         return torch.cat(D).cpu().numpy(), torch.cat(I).cpu().numpy()
+
+    def _scores_of_candidates(self, q: torch.Tensor, n_probe: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """(b, width) scores and ids of every vector in each query's probed lists, -inf / -1 after the last.
+
+        List by list, not query by query: each probed list is scored against all the
+        queries that probe it in one matrix product, the way faiss scans an inverted list.
+        Query q's candidates from its p-th probe go to columns base[q, p] onwards.
+        """
+        probes = self.probe(q, n_probe)                                  # (b, P)
+        sizes = self.list_sizes[probes]                                  # (b, P)
+        base = sizes.cumsum(dim=1) - sizes                               # (b, P): where each probe's block begins
+        width = int(sizes.sum(dim=1).max())
+        scores = torch.full((len(q), width), float("-inf"), device=self.device)
+        ids = torch.full((len(q), width), -1, dtype=torch.int64, device=self.device)
+        tables = None if self.pq is None else self.pq.tables(q)          # (b, m, ksub) for IVF-PQ
+        for lst in probes.unique().tolist():
+            rows, slot = (probes == lst).nonzero(as_tuple=True)          # the queries that probe this list
+            lo, hi = self._starts[lst], self._starts[lst] + int(self.list_sizes[lst])
+            if lo == hi:
+                continue
+            if self.pq is None:
+                block = q[rows] @ self._sorted[lo:hi].T                  # (r, size): exact scores
+            else:
+                # q . centroid, plus the ADC sum over each residual code: q . x = q . c + q . r.
+                block = (q[rows] @ self.centroids[lst])[:, None] + self.pq.adc(tables[rows], self._sorted[lo:hi])
+            cols = base[rows, slot][:, None] + torch.arange(hi - lo, device=self.device)   # (r, size)
+            scores[rows[:, None], cols] = block
+            ids[rows[:, None], cols] = self._sorted_ids[lo:hi]
+        return scores, ids
 
     # -- sizes ----------------------------------------------------------------------
     @property
