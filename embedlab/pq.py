@@ -36,10 +36,34 @@ from .kmeans import _points, kmeans
 from .search import METRICS, _best_k, _check_finite, _matrix, normalize
 from .validate import InputError, whole_number
 
-__all__ = ["PQIndex", "ProductQuantizer"]
+__all__ = ["PQIndex", "ProductQuantizer", "encode"]
 
 # Table look-ups summed at once while scoring: about 16M (64 MB) whatever Q and N are.
 _LOOKUPS_PER_BLOCK = 16_000_000
+
+
+def encode(x: Any, codebooks: Any) -> torch.Tensor:
+    """PQ codes of the rows of x: for each slice, the index of its nearest centroid.
+
+    x: (N, d) float; codebooks: (m, ksub, d // m) float, slice j of a vector being
+    x[:, j * d//m : (j + 1) * d//m] (contiguous runs, not every m-th number). Returns
+    (N, m) uint8 (ksub <= 256) on x's device; equally near centroids: the lower index.
+    """
+    x, books = _points(x, "x"), torch.as_tensor(codebooks, dtype=torch.float32)
+    m, ksub, dsub = books.shape
+    if x.shape[1] != m * dsub:
+        raise InputError(f"x has {x.shape[1]} dimensions but the codebooks cut {m} x {dsub} = {m * dsub}.")
+    books = books.to(x.device)
+    codes = []
+    block = max(1, _LOOKUPS_PER_BLOCK // (m * ksub))
+    for start in range(0, len(x), block):
+        slices = x[start:start + block].reshape(-1, m, dsub).transpose(0, 1)            # (m, b, dsub)
+        # Squared distance of every slice to every centroid of its slice, for all m at
+        # once: (m, b, dsub) @ (m, dsub, ksub) -> (m, b, ksub); ||x_j||^2 is the same for
+        # every centroid, so it is left out of the argmin.
+        partial = (books * books).sum(-1)[:, None, :] - 2.0 * torch.bmm(slices, books.transpose(1, 2))
+        codes.append(partial.argmin(dim=-1).T.to(torch.uint8))                          # (b, m)
+    return torch.cat(codes) if codes else torch.empty(0, m, dtype=torch.uint8, device=x.device)
 
 
 class ProductQuantizer:
@@ -83,18 +107,7 @@ class ProductQuantizer:
 
     def encode(self, x: Any) -> torch.Tensor:
         """(N, d) float -> (N, m) uint8 codes: for each slice, the index of its nearest centroid."""
-        x = self._vectors(x, "x")
-        books = self._trained()
-        codes = []
-        block = max(1, _LOOKUPS_PER_BLOCK // (self.m * self.ksub))
-        for start in range(0, len(x), block):
-            slices = x[start:start + block].view(-1, self.m, self.dsub).transpose(0, 1)     # (m, b, dsub)
-            # Squared distance of every slice to every centroid of its slice, for all m at
-            # once: (m, b, dsub) @ (m, dsub, ksub) -> (m, b, ksub); ||x_j||^2 is the same for
-            # every centroid, so it is left out of the argmin.
-            partial = (books * books).sum(-1)[:, None, :] - 2.0 * torch.bmm(slices, books.transpose(1, 2))
-            codes.append(partial.argmin(dim=-1).T.to(torch.uint8))                       # (b, m)
-        return torch.cat(codes) if codes else torch.empty(0, self.m, dtype=torch.uint8, device=self.device)
+        return encode(self._vectors(x, "x"), self._trained())
 
     def decode(self, codes: Any) -> torch.Tensor:
         """(N, m) codes -> (N, d) float32: each slice replaced by the centroid its code names."""

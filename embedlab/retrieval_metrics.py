@@ -53,7 +53,8 @@ import numpy as np
 
 from .validate import InputError, whole_number
 
-__all__ = ["MetricResult", "dcg_at_k", "mrr", "ndcg_at_k", "precision_at_k", "recall_at_k"]
+__all__ = ["MetricResult", "dcg_at_k", "mrr", "ndcg_at_k", "precision_at_k", "query_ndcg", "query_recall",
+           "query_reciprocal_rank", "recall_at_k"]
 
 # faiss fills the places it found nothing for with -1; such entries count as not relevant.
 NO_RESULT = -1
@@ -138,6 +139,25 @@ def dcg_at_k(gains: Sequence[float], k: int) -> float:
 # ---------------------------------------------------------------------------
 # One query: ranking is a list of doc ids, grades is {doc_id: grade}
 # ---------------------------------------------------------------------------
+def query_recall(ranking: Sequence, relevant: Any, k: int) -> float:
+    """Recall@k of ONE query: ranking, doc ids best first; relevant, {doc: grade} or a set of docs."""
+    grades = _grades("this query", relevant)
+    return _hits(list(ranking), grades, _k(k)) / max(_n_relevant(grades), 1)
+
+
+def query_reciprocal_rank(ranking: Sequence, relevant: Any, k: int | None = None) -> float:
+    """1 / rank of the first relevant result of ONE query in its top k (0 if none; k=None: all)."""
+    return _reciprocal_rank(list(ranking), _grades("this query", relevant), None if k is None else _k(k))
+
+
+def query_ndcg(ranking: Sequence, relevant: Any, k: int) -> float:
+    """nDCG@k of ONE query (linear gain, 1 / log2(rank + 1)); relevant as in ``query_recall``."""
+    grades = _grades("this query", relevant)
+    if _n_relevant(grades) == 0:
+        raise InputError("nDCG is 0 / 0 for a query with no relevant document: leave such queries out.")
+    return _ndcg(list(ranking), grades, _k(k))
+
+
 def _hits(ranking: list, grades: dict, k: int) -> int:
     """How many of the top k results are relevant (grade > 0)."""
     return sum(1 for doc in ranking[:k] if grades.get(doc, 0) > 0)
