@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from . import data
 
-__all__ = ["SPLITS", "VERSIONS", "Topic", "Verse", "load_topics", "load_verses", "split", "verse_index"]
+__all__ = ["SPLITS", "VERSIONS", "Topic", "Verse", "load_topics", "load_verses", "minilm_vectors", "split",
+           "verse_index"]
 
 SPLITS = ("train", "dev", "test")
 VERSIONS = ("web", "kjv", "rv1909")
@@ -121,3 +122,26 @@ def load_topics(min_verses: int = 2) -> list[Topic]:
                 see=tuple(raw["see"]),
             ))
     return topics
+
+
+def minilm_vectors(version: str = "web", *, path=None):
+    """all-MiniLM-L6-v2 vectors of the verses, made by ``tools/embed_bible.py`` (no encoding here).
+
+    version: "web" (every verse), "kjv" (the dev and test books) or "rv1909" (the test
+    books' verses that have Spanish text). path: another file of the same format (the
+    tool's --check uses it). Returns (rows, vectors): (n,) int64 rows of
+    :func:`load_verses`, and (n, 384) float32 unit vectors, equal to
+    ``embedlab.sentence_encoder.encode`` of those verses' texts to about 1e-3 per entry
+    (stored as int8 with one scale per row; cosines agree to about 1e-5).
+    """
+    import numpy as np
+
+    if version not in VERSIONS:
+        from .validate import InputError
+
+        raise InputError(f"version must be one of {', '.join(VERSIONS)}, not {version!r}.")
+    with np.load(data.path("bible-minilm-vectors") if path is None else path) as f:
+        rows = f[f"{version}_rows"].astype(np.int64)
+        vectors = f[f"{version}_codes"].astype(np.float32) * f[f"{version}_scale"][:, None]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return rows, vectors

@@ -137,7 +137,9 @@ def test_manifest_entries(name):
 
 def test_total_size_is_small():
     folder = data._repo_data_dir() / "bible"
-    assert sum(p.stat().st_size for p in folder.iterdir()) < 8_000_000
+    texts = [p for p in folder.iterdir() if p.name != "minilm_vectors.npz"]
+    assert sum(p.stat().st_size for p in texts) < 8_000_000
+    assert (folder / "minilm_vectors.npz").stat().st_size < 15_000_000       # 37,000 x 384 int8
 
 
 def test_corrupt_file_gives_embedlab_message(monkeypatch, tmp_path):
@@ -279,3 +281,33 @@ def test_deterministic_gzip_and_tsv():
     blob = build_bible.deterministic_gzip(build_bible.verses_tsv(rows))
     assert blob == build_bible.deterministic_gzip(build_bible.verses_tsv(rows)) and blob[4:8] == b"\0\0\0\0"
     assert gzip.decompress(blob).decode().splitlines() == ["\t".join(build_bible.COLUMNS), "Gen\t1\t1\t1\tOT\ttrain\tIn\tIn\tEN"]
+
+
+@pytest.mark.parametrize("version", ["web", "kjv", "rv1909"])
+def test_the_shipped_minilm_vectors_are_what_encode_gives(version):
+    """The vectors of tools/embed_bible.py stay tied to the code: re-encode a sample, compare."""
+    import numpy as np
+
+    from embedlab import bert
+    from embedlab.sentence_encoder import encode
+
+    rows, vectors = bible.minilm_vectors(version)
+    assert vectors.shape == (len(rows), 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    verses = bible.load_verses()
+    wanted = {"web": len(verses), "kjv": sum(v.split != "train" for v in verses),
+              "rv1909": sum(v.split == "test" and bool(v.rv1909) for v in verses)}
+    assert len(rows) == wanted[version]
+    pick = np.random.default_rng(1).choice(len(rows), size=16, replace=False)
+    model, tokenizer = bert.load_minilm("cpu")
+    fresh = encode([getattr(verses[i], version) for i in rows[pick]], model, tokenizer, progress=False).numpy()
+    assert (fresh * vectors[pick]).sum(axis=1).min() > 0.9999
+    # Not just any unit vectors: another verse's vector is far less similar.
+    assert (fresh * np.roll(vectors[pick], 1, axis=0)).sum(axis=1).max() < 0.99
+
+
+def test_minilm_vectors_of_an_unknown_version_is_one_sentence():
+    from embedlab.validate import InputError
+
+    with pytest.raises(InputError, match="version must be one of"):
+        bible.minilm_vectors("luther")
