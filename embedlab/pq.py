@@ -40,6 +40,8 @@ __all__ = ["PQIndex", "ProductQuantizer", "encode"]
 
 # Table look-ups summed at once while scoring: about 16M (64 MB) whatever Q and N are.
 _LOOKUPS_PER_BLOCK = 16_000_000
+# Scores of (queries, corpus) held at once by PQIndex.search.
+_SCORES_PER_BLOCK = 4_000_000
 
 
 def encode(x: Any, codebooks: Any) -> torch.Tensor:
@@ -212,10 +214,17 @@ class PQIndex:
         k = whole_number(k, "k", why="how many neighbours to return per query")
         if k > self.ntotal:
             raise InputError(f"k={k} but the index holds only {self.ntotal:,} vectors: ask for k <= {self.ntotal:,}.")
-        scores = self.pq.adc(self.pq.tables(self._prepare(queries, "queries")), self.codes)
-        ids = torch.arange(self.ntotal, device=self.device).expand(len(scores), -1)
-        D, I = _best_k(scores, ids, k)
-        return D.cpu().numpy(), I.cpu().numpy()
+        queries = self._prepare(queries, "queries")
+        # Queries a block: their (block, ntotal) scores stay near 4M numbers (16 MB).
+        block = max(1, _SCORES_PER_BLOCK // max(self.ntotal, 1))
+        D, I = [], []
+        for start in range(0, len(queries), block):
+            scores = self.pq.adc(self.pq.tables(queries[start:start + block]), self.codes)   # (b, ntotal)
+            ids = torch.arange(self.ntotal, device=self.device).expand(len(scores), -1)
+            top_scores, top_ids = _best_k(scores, ids, k)
+            D.append(top_scores)
+            I.append(top_ids)
+        return torch.cat(D).cpu().numpy(), torch.cat(I).cpu().numpy()
 
     @property
     def memory_bytes(self) -> int:
