@@ -138,15 +138,14 @@ class ProductQuantizer:
         """Approximate scores of every query with every code: (Q, m, ksub), (N, m) -> (Q, N).
 
         score[q, n] = sum over j of tables[q, j, codes[n, j]]: m look-ups and a sum, no decoding.
+        One slice at a time for all vectors and queries: row codes[n, j] of slice j's table
+        (ksub, Q) is added to vector n's scores, so the loop runs m times, not N x m.
         """
-        Q, N = tables.shape[0], codes.shape[0]
-        out = torch.empty(Q, N, dtype=tables.dtype, device=tables.device)
-        block = max(1, _LOOKUPS_PER_BLOCK // max(Q * self.m, 1))
-        slice_ids = torch.arange(self.m, device=tables.device)[:, None]                  # (m, 1)
-        for start in range(0, N, block):
-            idx = codes[start:start + block].long().T                                     # (m, b)
-            out[:, start:start + block] = tables[:, slice_ids, idx].sum(dim=1)            # (Q, m, b) -> (Q, b)
-        return out
+        by_code = tables.permute(1, 2, 0).contiguous()                        # (m, ksub, Q)
+        out = torch.zeros(codes.shape[0], tables.shape[0], dtype=tables.dtype, device=tables.device)
+        for j in range(self.m):
+            out += by_code[j].index_select(0, codes[:, j].long())              # (N, Q)
+        return out.T
 
     @property
     def memory_bytes(self) -> int:
