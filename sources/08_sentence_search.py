@@ -660,6 +660,8 @@ for n_probe in (1, 4, 16, 32):
     f_pq.nprobe = n_probe
     qps, ids = queries_per_second(lambda: f_pq.search(ann_queries, 10)[1])
     curves.setdefault("IVF-PQ m=48 (faiss)", []).append((ann_recall(ids), qps))
+
+# %%
 hnsw = faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT)
 hnsw.add(web)
 graph = UsearchIndex(ndim=384, metric="ip", dtype="f32", connectivity=32, expansion_add=40)   # faiss' default effort
@@ -677,6 +679,7 @@ memory["HNSW (usearch)"] = graph.memory_usage
 for name, points in curves.items():
     print(f"{name:<22}", "  ".join(f"{r:.3f} @ {q:,.0f}/s" for r, q in points))
 
+# %%
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 for name, points in curves.items():
     r, s = zip(*points)
